@@ -1,0 +1,366 @@
+"""Load ``content/`` into a :class:`ContentTree`, collecting every problem on the way.
+
+Loading never stops at the first problem: an NGO editor fixing a file wants the
+whole list in one run. Problems carry ``path:line``. A tree is still returned
+when the problems are local (a missing translation falls back to English);
+``None`` only when a file everything depends on is unusable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content.models import (
+    ContactsFile,
+    ContactText,
+    IntentText,
+    LanguagesFile,
+    TopicsFile,
+    TopicText,
+)
+from bot.content.problems import Problem
+from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, ContentTree
+from bot.content.yaml_source import YamlDocument, read_yaml
+
+__all__ = ["LoadResult", "load_content"]
+
+M = TypeVar("M", bound=BaseModel)
+PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+
+
+@dataclass
+class LoadResult:
+    tree: ContentTree | None
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.tree is not None and not self.problems
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.digest = hashlib.sha256()
+        self.files = 0
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path | str, line: int | None, message: str) -> None:
+        shown = self.display(path) if isinstance(path, Path) else path
+        self.problems.append(Problem.at(shown, line, message))
+
+    def read(self, path: Path) -> YamlDocument | None:
+        if not path.is_file():
+            return None
+        self.files += 1
+        self.digest.update(str(path.relative_to(self.root)).encode())
+        self.digest.update(path.read_bytes())
+        doc, problems = read_yaml(path, self.display(path))
+        self.problems.extend(problems)
+        if doc is not None and doc.data is None:
+            self.problem(path, 1, "the file is empty")
+            return None
+        return doc
+
+    def model(self, model: type[M], doc: YamlDocument, data: Any = None,
+              loc: tuple[str | int, ...] = ()) -> M | None:
+        """Validate ``data`` (default: the whole document) and report errors at their lines."""
+        data = doc.data if data is None else data
+        if not isinstance(data, dict):
+            self.problem(doc.path, doc.line(loc), "expected 'key: value' lines here")
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = (*loc, *err["loc"])
+                self.problem(doc.path, doc.line(where), _explain(err, where))
+            return None
+
+
+def _explain(err: Any, where: tuple[str | int, ...]) -> str:
+    """Turn a pydantic error into words an editor understands."""
+    field_name = ".".join(str(p) for p in where) or "file"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field '{where[-1]}' (check the spelling; see docs/content-guide.md)"
+    if kind == "missing":
+        return f"missing field '{where[-1]}'"
+    if kind in ("string_type", "str_type"):
+        return f"'{field_name}' must be text (put it in quotes)"
+    if kind == "date_type" or kind.startswith("date"):
+        return f"'{field_name}' must be a date like 2026-01-31"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"'{field_name}': {msg}"
+
+
+def load_content(root: Path, catalogue: Path | None = None,
+                 check_examples: Callable[[str], str] | None = None) -> LoadResult:
+    """Load and check the content tree at ``root``.
+
+    ``catalogue`` is the shared topic catalogue whose ids must all exist.
+    ``check_examples`` normalises an example so that near-duplicates
+    ("Work permit" and "work  permit") count as the same example.
+    """
+    ld = _Loader(root)
+    if not root.is_dir():
+        ld.problem(str(root), 1, "content folder not found")
+        return LoadResult(None, ld.problems)
+
+    langs_doc = ld.read(root / "languages.yaml")
+    topics_doc = ld.read(root / "topics.yaml")
+    contacts_doc = ld.read(root / "contacts.yaml")
+    for name, doc in (("languages.yaml", langs_doc), ("topics.yaml", topics_doc),
+                      ("contacts.yaml", contacts_doc)):
+        if doc is None and not (root / name).is_file():
+            ld.problem(root / name, 1, "file is missing")
+    langs = ld.model(LanguagesFile, langs_doc) if langs_doc else None
+    topics_file = ld.model(TopicsFile, topics_doc) if topics_doc else None
+    contacts_file = ld.model(ContactsFile, contacts_doc) if contacts_doc else None
+    if langs is None or topics_file is None or contacts_file is None:
+        return LoadResult(None, sorted(ld.problems), ld.files)
+    assert topics_doc is not None
+
+    topics = _check_topics(ld, topics_file, topics_doc)
+    if catalogue is not None:
+        _check_catalogue(ld, catalogue, topics, topics_doc)
+
+    texts: dict[str, dict[str, TopicText]] = {}
+    area_titles: dict[str, dict[str, str]] = {}
+    contact_texts: dict[str, dict[str, ContactText]] = {}
+    intents: dict[str, dict[str, IntentText]] = {}
+    example_owner: dict[str, tuple[str, Path, int]] = {}
+    contacts = contacts_file.contacts
+
+    for lang in langs.languages:
+        folder = root / lang
+        if not folder.is_dir():
+            ld.problem(folder, 1, f"language folder '{lang}/' is missing "
+                       f"(it is listed in languages.yaml)")
+            continue
+        texts[lang] = {}
+        for topic_id in topics:
+            path = folder / f"{topic_id}.yaml"
+            doc = ld.read(path)
+            if doc is None:
+                if not path.is_file():
+                    ld.problem(path, 1, f"missing file: topic '{topic_id}' has no "
+                               f"'{lang}' text")
+                continue
+            text = ld.model(TopicText, doc)
+            if text is None:
+                continue
+            texts[lang][topic_id] = text
+            _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True)
+            _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
+                            check_examples)
+        for path in sorted(folder.glob("*.yaml")):
+            stem = path.stem
+            if not stem.startswith("_") and stem not in topics:
+                ld.problem(path, 1, f"there is no topic '{stem}' in topics.yaml "
+                           f"(add it there, or check the file name)")
+        area_titles[lang] = _load_areas(ld, folder, topics_file.areas)
+        contact_texts[lang] = _load_contact_texts(ld, folder, contacts)
+        intents[lang] = _load_intents(ld, folder, contacts, example_owner, check_examples)
+
+    tree = ContentTree(
+        languages=tuple(langs.languages),
+        areas=tuple(topics_file.areas),
+        topics=topics,
+        texts=texts,
+        area_titles=area_titles,
+        contacts=dict(contacts),
+        contact_texts=contact_texts,
+        intents=intents,
+        version=ld.digest.hexdigest()[:12],
+    )
+    return LoadResult(tree, sorted(ld.problems), ld.files)
+
+
+def _check_topics(ld: _Loader, tf: TopicsFile, doc: YamlDocument) -> dict[str, Any]:
+    topics: dict[str, Any] = {}
+    for i, topic in enumerate(tf.topics):
+        if topic.id in topics:
+            ld.problem(doc.path, doc.line(("topics", i, "id")), f"duplicate topic id '{topic.id}'")
+            continue
+        topics[topic.id] = topic
+        if topic.area not in tf.areas:
+            ld.problem(doc.path, doc.line(("topics", i, "area")),
+                       f"unknown area '{topic.area}' (areas: {', '.join(tf.areas)})")
+    for i, topic in enumerate(tf.topics):
+        for j, rel in enumerate(topic.related):
+            if rel not in topics:
+                ld.problem(doc.path, doc.line(("topics", i, "related", j)),
+                           f"related topic '{rel}' does not exist")
+            elif rel == topic.id:
+                ld.problem(doc.path, doc.line(("topics", i, "related", j)),
+                           "a topic cannot be related to itself")
+    for i, area in enumerate(tf.areas):
+        if not any(t.area == area for t in tf.topics):
+            ld.problem(doc.path, doc.line(("areas", i)), f"area '{area}' has no topics")
+    return topics
+
+
+def _check_catalogue(ld: _Loader, catalogue: Path, topics: dict[str, Any],
+                     topics_doc: YamlDocument) -> None:
+    doc, problems = read_yaml(catalogue, str(catalogue))
+    if doc is None or not isinstance(doc.data, dict):
+        ld.problems.extend(problems)
+        return
+    for area in (doc.data.get("areas") or {}).values():
+        for topic_id in area or {}:
+            if topic_id not in topics:
+                ld.problem(topics_doc.path, 1, f"catalogue topic '{topic_id}' "
+                           f"({catalogue.name}) has no topic here")
+    for intent in doc.data.get("conversation") or {}:
+        if intent not in INTENT_IDS:
+            ld.problem(topics_doc.path, 1, f"catalogue intent '{intent}' is not handled")
+
+
+def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], answer: str,
+                  contacts: dict[str, Any], topic: bool) -> None:
+    from bot.content.render import MAX_MESSAGE, estimate_rendered_length
+    from bot.content.telegram_html import html_problems
+
+    line = doc.line(loc)
+    for match in PLACEHOLDER.finditer(answer):
+        name = match.group(1)
+        kind, _, arg = name.partition(":")
+        if kind == "reviewed" and not arg:
+            if not topic:
+                ld.problem(doc.path, line, "{reviewed} only works in topic answers")
+        elif kind in ("contact", "phone") and arg:
+            if arg not in contacts:
+                ld.problem(doc.path, line, f"unknown contact '{arg}' in {{{name}}} "
+                           f"(see contacts.yaml)")
+            elif kind == "phone" and not contacts[arg].phone:
+                ld.problem(doc.path, line, f"{{{name}}}: contact '{arg}' has no phone number")
+        else:
+            ld.problem(doc.path, line, f"unknown placeholder {{{name}}} (use {{contact:ID}}, "
+                       f"{{phone:ID}} or {{reviewed}})")
+    for message in html_problems(PLACEHOLDER.sub("", answer)):
+        ld.problem(doc.path, line, message)
+    length = estimate_rendered_length(answer, contacts)
+    if length > MAX_MESSAGE:
+        ld.problem(doc.path, line, f"answer is {length} characters with numbers filled in; "
+                   f"Telegram allows {MAX_MESSAGE}")
+
+
+def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],
+                    examples: list[str], owner: str,
+                    seen: dict[str, tuple[str, Path, int]],
+                    normalise: Callable[[str], str] | None) -> None:
+    local: set[str] = set()
+    for i, example in enumerate(examples):
+        key = normalise(example) if normalise else example.strip().casefold()
+        line = doc.line((*loc, i))
+        if key in local:
+            ld.problem(doc.path, line, f"example '{example}' is listed twice")
+            continue
+        local.add(key)
+        if key in seen and seen[key][0] != owner:
+            other, path, other_line = seen[key]
+            ld.problem(doc.path, line, f"example '{example}' is also under '{other}' "
+                       f"({ld.display(path)}:{other_line}); keep it under one topic")
+            continue
+        seen.setdefault(key, (owner, doc.path, line))
+
+
+def _load_areas(ld: _Loader, folder: Path, areas: list[str]) -> dict[str, str]:
+    path = folder / "_areas.yaml"
+    doc = ld.read(path)
+    if doc is None:
+        if not path.is_file():
+            ld.problem(path, 1, "missing file: the menu area titles")
+        return {}
+    if not isinstance(doc.data, dict):
+        ld.problem(path, 1, "expected 'area_id: Title' lines")
+        return {}
+    titles: dict[str, str] = {}
+    for key, value in doc.data.items():
+        if key not in areas:
+            ld.problem(path, doc.line((key,)), f"unknown area '{key}'")
+        elif not isinstance(value, str) or not value.strip():
+            ld.problem(path, doc.line((key,)), f"area '{key}' needs a title")
+        else:
+            titles[key] = value.strip()
+    for area in areas:
+        if area not in doc.data:
+            ld.problem(path, 1, f"missing title for area '{area}'")
+    return titles
+
+
+def _load_contact_texts(ld: _Loader, folder: Path,
+                        contacts: dict[str, Any]) -> dict[str, ContactText]:
+    path = folder / "_contacts.yaml"
+    doc = ld.read(path)
+    if doc is None:
+        if not path.is_file():
+            ld.problem(path, 1, "missing file: contact names in this language")
+        return {}
+    if not isinstance(doc.data, dict):
+        ld.problem(path, 1, "expected one entry per contact id")
+        return {}
+    out: dict[str, ContactText] = {}
+    for key, value in doc.data.items():
+        if key not in contacts:
+            ld.problem(path, doc.line((key,)), f"unknown contact '{key}' (not in contacts.yaml)")
+            continue
+        text = ld.model(ContactText, doc, value, (key,))
+        if text:
+            out[key] = text
+    for key in contacts:
+        if key not in doc.data:
+            ld.problem(path, 1, f"missing contact '{key}'")
+    return out
+
+
+def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any],
+                  seen: dict[str, tuple[str, Path, int]],
+                  normalise: Callable[[str], str] | None) -> dict[str, IntentText]:
+    path = folder / "_intents.yaml"
+    doc = ld.read(path)
+    if doc is None:
+        if not path.is_file():
+            ld.problem(path, 1, "missing file: conversation intents")
+        return {}
+    if not isinstance(doc.data, dict):
+        ld.problem(path, 1, "expected one entry per intent")
+        return {}
+    out: dict[str, IntentText] = {}
+    for key, value in doc.data.items():
+        if key not in INTENT_IDS:
+            ld.problem(path, doc.line((key,)), f"unknown intent '{key}' "
+                       f"(intents: {', '.join(INTENT_IDS)})")
+            continue
+        text = ld.model(IntentText, doc, value, (key,))
+        if text is None:
+            continue
+        out[key] = text
+        if key in INTENTS_WITH_ANSWER:
+            if text.answer is None:
+                ld.problem(path, doc.line((key,)), f"intent '{key}' needs an answer")
+            else:
+                _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False)
+        elif text.answer is not None:
+            ld.problem(path, doc.line((key, "answer")),
+                       f"intent '{key}' is answered by the bot itself: remove 'answer'")
+        _check_examples(ld, doc, (key, "examples"), text.examples, key, seen, normalise)
+    for key in INTENT_IDS:
+        if key not in doc.data:
+            ld.problem(path, 1, f"missing intent '{key}'")
+    return out

@@ -1,0 +1,89 @@
+"""Check text against the HTML subset Telegram's ``parse_mode=HTML`` accepts.
+
+Telegram rejects a whole message for one bad tag, so this runs at validate time
+rather than failing when a worker asks.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+__all__ = ["ALLOWED_TAGS", "html_problems", "strip_tags"]
+
+ALLOWED_TAGS = frozenset({
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
+    "blockquote", "tg-spoiler", "span", "a", "tg-emoji",
+})
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>")
+
+
+def html_problems(text: str) -> list[str]:
+    """Return a message for each construct Telegram would refuse (empty = fine)."""
+    problems: list[str] = []
+    # Bare '&' (not one of the entities Telegram understands) and bare '<'.
+    for match in re.finditer(r"&", text):
+        if not _ENTITY.match(text, match.start()):
+            snippet = text[match.start():match.start() + 8]
+            problems.append(f"bare '&' near '{snippet}': write &amp;")
+            break
+    without_tags = _TAG.sub("", text)
+    if "<" in without_tags:
+        i = without_tags.index("<")
+        problems.append(f"bare '<' near '{without_tags[i:i + 10]}': write &lt;")
+    if ">" in without_tags:
+        i = without_tags.index(">")
+        problems.append(f"bare '>' near '{without_tags[max(0, i - 6):i + 1]}': write &gt;")
+    checker = _TagChecker()
+    try:
+        checker.feed(text)
+        checker.close()
+    except Exception as exc:  # html.parser is lenient; this is belt and braces
+        problems.append(f"HTML could not be read: {exc}")
+    problems.extend(checker.problems)
+    for tag in reversed(checker.stack):
+        problems.append(f"<{tag}> is never closed")
+    return problems
+
+
+def strip_tags(text: str) -> str:
+    """Plain text of an answer (for the terminal and for length estimates)."""
+    plain = _TAG.sub("", text)
+    return (plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&amp;", "&"))
+
+
+class _TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            hint = " (use a new line instead)" if tag == "br" else ""
+            self.problems.append(f"Telegram does not allow the tag <{tag}>{hint}")
+            return
+        if tag == "a" and not dict(attrs).get("href"):
+            self.problems.append("<a> needs href=\"...\"")
+        if tag == "span" and dict(attrs).get("class") != "tg-spoiler":
+            self.problems.append('<span> is only allowed as <span class="tg-spoiler">')
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problems.append(f"<{tag}/> is not allowed in Telegram messages")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ALLOWED_TAGS:
+            if tag != "br":
+                self.problems.append(f"Telegram does not allow the tag </{tag}>")
+            return
+        if not self.stack or self.stack[-1] != tag:
+            expected = f" (expected </{self.stack[-1]}>)" if self.stack else ""
+            self.problems.append(f"</{tag}> closes a tag that is not open{expected}")
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()

@@ -1,0 +1,69 @@
+"""The loaded, validated content: an immutable snapshot the rest of the core reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content.models import Contact, ContactText, IntentText, TopicMeta, TopicText
+
+__all__ = ["INTENT_IDS", "ContentTree"]
+
+# Conversation intents the dialogue engine knows how to handle. Content gives
+# their example phrases (and the answer for the last two) in every language.
+INTENT_IDS: tuple[str, ...] = ("greeting", "thanks", "change_language", "talk_to_human",
+                               "about_bot")
+INTENTS_WITH_ANSWER = frozenset({"talk_to_human", "about_bot"})
+
+
+@dataclass(frozen=True)
+class ContentTree:
+    """Everything in ``content/``, keyed for lookups. Built once, then swapped whole."""
+
+    languages: tuple[str, ...]
+    areas: tuple[str, ...]
+    topics: dict[str, TopicMeta]
+    texts: dict[str, dict[str, TopicText]]          # lang -> topic id -> text
+    area_titles: dict[str, dict[str, str]]          # lang -> area id -> title
+    contacts: dict[str, Contact]
+    contact_texts: dict[str, dict[str, ContactText]]  # lang -> contact id -> text
+    intents: dict[str, dict[str, IntentText]]       # lang -> intent id -> text
+    version: str
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def topic_text(self, lang: str, topic_id: str) -> TopicText | None:
+        """The topic in ``lang``, falling back to the default language."""
+        text = self.texts.get(lang, {}).get(topic_id)
+        if text is None:
+            text = self.texts.get(self.default_language, {}).get(topic_id)
+        return text
+
+    def topic_title(self, lang: str, topic_id: str) -> str:
+        text = self.topic_text(lang, topic_id)
+        return text.title if text else topic_id
+
+    def area_title(self, lang: str, area: str) -> str:
+        for code in (lang, self.default_language):
+            title = self.area_titles.get(code, {}).get(area)
+            if title:
+                return title
+        return area.replace("_", " ")
+
+    def topics_in_area(self, area: str) -> list[str]:
+        return [t.id for t in self.topics.values() if t.area == area]
+
+    def intent_answer(self, lang: str, intent: str) -> str | None:
+        for code in (lang, self.default_language):
+            text = self.intents.get(code, {}).get(intent)
+            if text and text.answer:
+                return text.answer
+        return None
+
+    def contact_text(self, lang: str, contact_id: str) -> ContactText | None:
+        for code in (lang, self.default_language):
+            text = self.contact_texts.get(code, {}).get(contact_id)
+            if text:
+                return text
+        return None

@@ -1,0 +1,260 @@
+"""The dialogue engine: ``(state, input) -> Turn``. Pure: no I/O, no Telegram.
+
+Every adapter (terminal chat, Telegram, tests) drives this one function, so a
+conversation behaves the same everywhere and is tested as a transcript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.content.render import render_answer
+from bot.content.tree import ContentTree
+from bot.dialogue import callbacks
+from bot.dialogue.keyboards import Keyboards
+from bot.dialogue.types import (
+    Button,
+    ButtonInput,
+    CommandInput,
+    Event,
+    Input,
+    NonTextInput,
+    Reply,
+    TextInput,
+    Turn,
+    UserState,
+)
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.languages import negotiate
+from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.normalize import normalize
+
+__all__ = ["Engine"]
+
+_MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
+
+
+class Engine:
+    def __init__(self, content: ContentTree, matcher: Matcher, catalogs: Catalogs) -> None:
+        self.content = content
+        self.matcher = matcher
+        self.catalogs = catalogs
+
+    # -- entry point -------------------------------------------------------------
+    def handle(self, state: UserState, message: Input,
+               client_language: str | None = None) -> Turn:
+        """Answer one input. ``client_language`` is Telegram's ``language_code``."""
+        if isinstance(message, TextInput):
+            return self._on_text(state, message.text, client_language)
+        lang = self.reply_language(state, None, client_language)
+        if isinstance(message, CommandInput):
+            return self._on_command(state, message, lang)
+        if isinstance(message, ButtonInput):
+            return self._on_button(state, message.data, lang)
+        if isinstance(message, NonTextInput):
+            _ = self._gettext(lang)
+            text = _("I can only read text messages. Please type your question in words, "
+                     "or choose a topic below.")
+            return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+        raise TypeError(f"unknown input {message!r}")
+
+    def reply_language(self, state: UserState, message_language: str | None,
+                       client_language: str | None) -> str:
+        """Explicit choice, else the message's language, else the client's, else default."""
+        langs = self.content.languages
+        if state.language in langs:
+            return state.language  # type: ignore[return-value]
+        if message_language in langs:
+            return message_language  # type: ignore[return-value]
+        return negotiate(client_language, langs) or self.content.default_language
+
+    # -- text ------------------------------------------------------------------
+    def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
+        result = self.matcher.match(text[:_MAX_TEXT])
+        lang = self.reply_language(state, result.language, client_language)
+        event = Event("matched", topic=result.topic, language=result.language or lang,
+                      outcome=result.outcome,
+                      text=_unmatched_text(text) if result.outcome == "fallback" else None)
+        turn = self._reply_to_match(state, result, lang)
+        return Turn(turn.replies, turn.state, lang, [event, *turn.events], turn.notice)
+
+    def _reply_to_match(self, state: UserState, result: MatchResult, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        kb = self._kb(lang)
+        if result.outcome == "answer" and result.topic:
+            if result.intent:
+                return self._intent(state, result.topic, lang)
+            return self._topic(state, result.topic, lang)
+        if result.outcome == "did_you_mean":
+            text = _("I am not sure I understood. Did you mean:")
+            ids = [c.id for c in result.candidates]
+            return Turn([Reply(text, kb.suggestions(ids))], state, lang)
+        text = _("Sorry, I did not understand. Try a few simple words, like "
+                 "\"work permit\" or \"salary not paid\", or choose a topic below.\n\n"
+                 "In danger? Tap the emergency button.")
+        return Turn([Reply(text, kb.main_menu())], state, lang)
+
+    def _intent(self, state: UserState, intent: str, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        kb = self._kb(lang)
+        if intent == "greeting":
+            return Turn([Reply(self._greeting(lang) + "\n\n" + self._menu_prompt(lang),
+                               kb.main_menu())], state, lang)
+        if intent == "thanks":
+            text = _("You are welcome! Is there anything else I can help with?")
+            return Turn([Reply(text, kb.main_menu())], state, lang)
+        if intent == "change_language":
+            return Turn([Reply(_("Choose your language:"), kb.languages())], state, lang)
+        answer = self.content.intent_answer(lang, intent)
+        if answer is None:
+            return Turn([Reply(self._menu_prompt(lang), kb.main_menu())], state, lang)
+        text = render_answer(self.content, lang, answer, self.catalogs.get(lang))
+        return Turn([Reply(text, kb.main_menu())], state, lang)
+
+    # -- topics ----------------------------------------------------------------
+    def _topic(self, state: UserState, topic_id: str, lang: str) -> Turn:
+        meta = self.content.topics.get(topic_id)
+        text = self.content.topic_text(lang, topic_id)
+        if meta is None or text is None:
+            return self._stale(state, lang)
+        body = render_answer(self.content, lang, text.answer, self.catalogs.get(lang),
+                             meta.reviewed)
+        title = f"<b>{_escape(text.title)}</b>\n\n"
+        if body.lstrip().startswith("<b>"):
+            title = ""  # the answer opens with its own heading
+        reply = Reply(title + body, self._kb(lang).answer(topic_id, meta.area, meta.related))
+        events = [Event("topic_shown", topic=topic_id, language=lang)]
+        return Turn([reply], state.with_(last_topic=topic_id), lang, events)
+
+    # -- commands --------------------------------------------------------------
+    def _on_command(self, state: UserState, command: CommandInput, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        kb = self._kb(lang)
+        name = command.name
+        if name == "start":
+            payload = command.arg.strip()
+            if payload in self.content.topics:
+                return self._topic(state, payload, lang)
+            if state.language is None:
+                text = self._greeting(lang) + "\n\n" + _("Choose your language:")
+                return Turn([Reply(text, kb.languages())], state, lang)
+            text = self._greeting(lang) + "\n\n" + self._menu_prompt(lang)
+            return Turn([Reply(text, kb.main_menu())], state, lang)
+        if name == "menu":
+            return Turn([Reply(self._menu_prompt(lang), kb.main_menu())], state, lang)
+        if name == "help":
+            text = _("<b>How to use this bot</b>\n"
+                     "• Type your question in your own words, in any language, "
+                     "for example \"my boss keeps my passport\".\n"
+                     "• Or tap the buttons to browse topics.\n"
+                     "• Tap 🆘 for emergency numbers.\n\n"
+                     "Commands: /menu /language /hotlines /about /privacy /forget")
+            return Turn([Reply(text, kb.main_menu())], state, lang)
+        if name == "language":
+            return Turn([Reply(_("Choose your language:"), kb.languages())], state, lang)
+        if name == "hotlines":
+            return self._topic(state, "hotlines", lang) if "hotlines" in self.content.topics \
+                else self._emergency(state, lang)
+        if name == "about":
+            return self._intent(state, "about_bot", lang)
+        if name == "privacy":
+            return Turn([Reply(self._privacy(lang), kb.main_menu())], state, lang)
+        if name == "forget":
+            text = _("Done. I have deleted everything I kept about you: your language "
+                     "and your last topic. Send /start to begin again.")
+            fresh = UserState()
+            return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
+                        [Event("forget")])
+        text = _("I do not know that command. Here is the menu:")
+        return Turn([Reply(text, kb.main_menu())], state, lang)
+
+    # -- buttons ---------------------------------------------------------------
+    def _on_button(self, state: UserState, data: str, lang: str) -> Turn:
+        action = callbacks.decode(data)
+        kb = self._kb(lang)
+        _ = self._gettext(lang)
+        if action is None:
+            return self._stale(state, lang)
+        if action.kind == "menu":
+            return Turn([Reply(self._menu_prompt(lang), kb.main_menu(), edit=True)], state, lang)
+        if action.kind == "area":
+            if action.arg not in self.content.areas:
+                return self._stale(state, lang)
+            title = f"<b>{_escape(self.content.area_title(lang, action.arg))}</b>\n" + \
+                _("Choose a topic:")
+            return Turn([Reply(title, kb.area(action.arg), edit=True)], state, lang)
+        if action.kind == "topic":
+            return self._topic(state, action.arg, lang)
+        if action.kind == "emergency":
+            return self._emergency(state, lang)
+        if action.kind == "languages":
+            return Turn([Reply(_("Choose your language:"), kb.languages(), edit=True)],
+                        state, lang)
+        if action.kind == "set_language":
+            if action.arg not in self.content.languages:
+                return self._stale(state, lang)
+            new_state = state.with_(language=action.arg)
+            new_lang = action.arg
+            _ = self._gettext(new_lang)
+            # TRANSLATORS: say the name of YOUR language here, e.g. "ภาษาไทย".
+            text = _("Language set to English.") + "\n\n" + self._menu_prompt(new_lang)
+            return Turn([Reply(text, self._kb(new_lang).main_menu(), edit=True)], new_state,
+                        new_lang, [Event("language_set", language=new_lang)])
+        if action.kind == "feedback":
+            if action.arg not in self.content.topics or action.extra not in ("u", "d"):
+                return self._stale(state, lang)
+            value = 1 if action.extra == "u" else -1
+            notice = _("Thank you for your feedback!")
+            return Turn([], state, lang, [Event("feedback", topic=action.arg, language=lang,
+                                                value=value)], notice)
+        return self._stale(state, lang)
+
+    # -- shared pieces ---------------------------------------------------------
+    def _emergency(self, state: UserState, lang: str) -> Turn:
+        for topic_id in ("emergency", "hotlines"):
+            if topic_id in self.content.topics:
+                return self._topic(state, topic_id, lang)
+        return Turn([Reply(self._menu_prompt(lang), self._kb(lang).main_menu())], state, lang)
+
+    def _stale(self, state: UserState, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        text = _("Sorry, that button is no longer available. Here is the menu:")
+        return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+
+    def _greeting(self, lang: str) -> str:
+        _ = self._gettext(lang)
+        return _("Hello! I am a help bot for migrant workers in Thailand. I can answer "
+                 "questions about work permits, registration, wages, complaints, health "
+                 "and safety, in your language. I am not a lawyer or a government office.")
+
+    def _menu_prompt(self, lang: str) -> str:
+        _ = self._gettext(lang)
+        return _("What do you need help with? Choose a topic, or type your question.")
+
+    def _privacy(self, lang: str) -> str:
+        _ = self._gettext(lang)
+        return _("<b>What this bot keeps about you</b>\n"
+                 "• Your chosen language and the last topic you opened, so the menu works. "
+                 "Kept until you send /forget.\n"
+                 "• The date you first and last used the bot.\n"
+                 "• Your 👍/👎 votes are counted per topic, without your name or id.\n"
+                 "• Questions the bot could not understand are kept without your name or id "
+                 "for at most 90 days, so that helpers can add answers.\n"
+                 "The bot does not keep your messages, your name or your phone number.\n\n"
+                 "Send /forget to delete everything about you now.")
+
+    def _gettext(self, lang: str) -> Callable[[str], str]:
+        return self.catalogs.get(lang).gettext
+
+    def _kb(self, lang: str) -> Keyboards:
+        return Keyboards(self.content, lang, self._gettext(lang))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _unmatched_text(text: str) -> str:
+    """What content editors see of an unmatched message: normalised, short, no identity."""
+    return normalize(text[:_MAX_TEXT]).toned[0][:200]
+

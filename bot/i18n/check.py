@@ -1,0 +1,52 @@
+"""Check the interface translations (``locales/*/LC_MESSAGES/messages.po``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import PoFileError, read_po
+
+from bot.content.problems import Problem
+from bot.content.telegram_html import html_problems
+from bot.i18n.catalogs import DOMAIN
+
+__all__ = ["check_locales"]
+
+
+def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
+    """Every language has a catalogue, every message is translated and valid HTML."""
+    problems: list[Problem] = []
+    template = locales / f"{DOMAIN}.pot"
+    expected: set[str] = set()
+    if template.is_file():
+        with template.open("rb") as handle:
+            expected = {str(m.id) for m in read_po(handle) if m.id}
+    for lang in languages:
+        path = locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        shown = str(path)
+        if not path.is_file():
+            problems.append(Problem.at(shown, 1, f"missing interface translation for '{lang}'"))
+            continue
+        try:
+            with path.open("rb") as handle:
+                catalog = read_po(handle, abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem.at(shown, getattr(exc, "lineno", 1), f"broken .po: {exc}"))
+            continue
+        present = set()
+        for message in catalog:
+            if not message.id:
+                continue
+            present.add(str(message.id))
+            if lang == "en":
+                continue  # English is the source text
+            if not message.string or message.fuzzy:
+                problems.append(Problem.at(shown, message.lineno,
+                                           f"not translated yet: \"{str(message.id)[:50]}\""))
+                continue
+            for issue in html_problems(str(message.string)):
+                problems.append(Problem.at(shown, message.lineno, issue))
+        for missing in sorted(expected - present):
+            problems.append(Problem.at(shown, 1, f"message missing (run make locales): "
+                                                 f"\"{missing[:50]}\""))
+    return problems

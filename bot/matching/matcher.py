@@ -1,0 +1,131 @@
+"""Score a message against the index and decide: answer, did-you-mean or fallback.
+
+A confident wrong answer is worse than "did you mean…", so the decision uses
+two calibrated thresholds and a margin between the best two topics (see
+``Thresholds``; ``benchmarks/`` and ``migrant-bot eval`` measure them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from bot.matching.index import MatchIndex, bigrams
+from bot.matching.langdetect import detect_language
+from bot.matching.normalize import has_tone_marks, normalize
+
+__all__ = ["Candidate", "MatchResult", "Matcher", "Outcome", "Thresholds"]
+
+Outcome = Literal["answer", "did_you_mean", "fallback"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float = 0.62        # best score needed to answer outright
+    margin: float = 0.06        # ...and lead over the next topic
+    sure: float = 0.90          # answer whatever the margin (an exact example)
+    suggest: float = 0.45       # lowest score worth offering as "did you mean"
+    suggest_window: float = 0.12  # offer topics this close to the best
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float
+    intent: bool
+    example: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    text: str
+    outcome: Outcome
+    topic: str | None
+    score: float
+    language: str | None
+    candidates: list[Candidate] = field(default_factory=list)
+    intent: bool = False
+
+
+# Candidate examples scored with rapidfuzz after the bigram prefilter.
+_PREFILTER = 250
+# Weights of the three signals (tuned with ``migrant-bot eval``).
+_W_PARTIAL = 0.45
+_W_CONTAIN = 0.40
+_W_COVER = 0.15
+
+
+class Matcher:
+    def __init__(self, index: MatchIndex, thresholds: Thresholds | None = None) -> None:
+        self.index = index
+        self.thresholds = thresholds or Thresholds()
+
+    def match(self, text: str) -> MatchResult:
+        """Match one message; never raises on odd input."""
+        language = detect_language(text)
+        norm = normalize(text)
+        scores: dict[str, Candidate] = {}
+        toned_query = norm.toned[0] if has_tone_marks(norm.toned[0]) else None
+        for query in norm.folded:
+            if query:
+                self._score_into(query, toned_query, scores)
+        ranked = sorted(scores.values(), key=lambda c: (-c.score, c.id))
+        if language is None and ranked and ranked[0].score >= self.thresholds.answer:
+            # Latin text without clear words: the matched example's language tells.
+            language = ranked[0].lang if ranked[0].lang in ("en", "vi") else None
+        return self._decide(text, ranked, language)
+
+    def _score_into(self, query: str, toned: str | None,
+                    scores: dict[str, Candidate]) -> None:
+        idx = self.index
+        q_grams = bigrams(query)
+        if not q_grams:
+            return
+        q_weight = sum(idx.idf.get(g, 1.0) for g in q_grams) or 1.0
+        shared: dict[int, float] = {}
+        for gram in q_grams:
+            weight = idx.idf.get(gram)
+            if weight is None:
+                continue
+            for i in idx.postings[gram]:
+                shared[i] = shared.get(i, 0.0) + weight
+        if not shared:
+            return
+        # Containment of the example in the message, and coverage of the message.
+        contain = {i: w / idx.entry_weight[i] for i, w in shared.items()}
+        best = sorted(shared, key=lambda i: -(contain[i] + shared[i] / q_weight))[:_PREFILTER]
+        for i in best:
+            entry = idx.entries[i]
+            partial = fuzz.partial_ratio(query, entry.norm) / 100.0
+            if toned is not None and entry.lang == "vi":
+                partial = 0.7 * partial + 0.3 * fuzz.partial_ratio(toned, entry.toned) / 100.0
+            cover = shared[i] / q_weight
+            score = _W_PARTIAL * partial + _W_CONTAIN * contain[i] + _W_COVER * cover
+            # Short examples contained in long messages score high on partial_ratio
+            # alone; require real overlap in both directions for a full score.
+            if query == entry.norm:
+                score = 1.0
+            score = min(score, 1.0)
+            current = scores.get(entry.owner)
+            if current is None or score > current.score:
+                scores[entry.owner] = Candidate(entry.owner, round(score, 4), entry.intent,
+                                                entry.text, entry.lang)
+
+    def _decide(self, text: str, ranked: list[Candidate], language: str | None) -> MatchResult:
+        th = self.thresholds
+        if not ranked:
+            return MatchResult(text, "fallback", None, 0.0, language, [])
+        top = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        shown = ranked[:5]
+        if top.score >= th.sure or (top.score >= th.answer and top.score - runner_up >= th.margin):
+            return MatchResult(text, "answer", top.id, top.score, language, shown, top.intent)
+        suggestions = [c for c in ranked if not c.intent and c.score >= th.suggest
+                       and top.score - c.score <= th.suggest_window][:th.max_suggestions]
+        if suggestions:
+            return MatchResult(text, "did_you_mean", None, top.score, language, suggestions)
+        return MatchResult(text, "fallback", None, top.score, language, shown)

@@ -1,0 +1,115 @@
+"""Text normalisation for matching across six languages and four scripts.
+
+Order matters: Zawgyi must be detected on the raw code points (NFC would
+reorder Zawgyi's non-standard mark sequences), and rapidfuzz's
+``default_process`` is never used because it strips combining marks that carry
+meaning in Thai, Lao, Khmer and Burmese.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = ["NormalizedText", "fold_tones", "has_tone_marks", "normalize", "normalize_key"]
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
+_DIGIT_BLOCKS = (0x0E50, 0x0ED0, 0x17E0, 0x1040, 0x1090)  # Thai, Lao, Khmer, Burmese, Shan
+_DIGITS = {start + i: str(i) for start in _DIGIT_BLOCKS for i in range(10)}
+_MYANMAR = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
+_MY_MARK = re.compile(r"[\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"
+                      r"\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d]")
+# Burmese typists write the digit zero for the letter wa (and seven for ra) when
+# a vowel sign follows: that is a letter, not a number.
+_MY_LOOKALIKE = {"\u1040": "\u101d", "\u1047": "\u101b"}
+_SPACES = re.compile(r"\s+")
+_TONE_MARKS = re.compile(r"[\u0300-\u036f]")
+# Zawgyi probabilities outside (LOW, HIGH) are trusted; in between we try both.
+_ZAWGYI_HIGH = 0.95
+_ZAWGYI_LOW = 0.05
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A message ready for matching: ``variants`` are the readings to score (1 or 2)."""
+
+    toned: tuple[str, ...]   # NFC, casefolded, tone marks kept
+    folded: tuple[str, ...]  # the same without Latin tone marks (Vietnamese typed bare)
+    zawgyi: bool             # the message looked like Zawgyi
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalise a user message; ambiguous Zawgyi yields two readings."""
+    raw = text.translate(_ZERO_WIDTH)
+    readings = [raw]
+    zawgyi = False
+    if _MYANMAR.search(raw):
+        probability = _zawgyi_probability(raw)
+        if probability >= _ZAWGYI_HIGH:
+            readings, zawgyi = [_zawgyi_to_unicode(raw)], True
+        elif probability > _ZAWGYI_LOW:
+            readings = [raw, _zawgyi_to_unicode(raw)]
+    toned = tuple(dict.fromkeys(_clean(r) for r in readings))
+    folded = tuple(dict.fromkeys(fold_tones(t) for t in toned))
+    return NormalizedText(toned=toned, folded=folded, zawgyi=zawgyi)
+
+
+def normalize_key(text: str) -> str:
+    """One canonical form, for comparing content examples with each other."""
+    return normalize(text).folded[0]
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = _fix_myanmar_lookalikes(text)
+    out = []
+    for ch in text:
+        digit = _DIGITS.get(ord(ch))
+        if digit is not None:
+            out.append(digit)
+            continue
+        category = unicodedata.category(ch)
+        if category[0] in "PSZC" and ch not in "\u0e46":  # keep Thai repetition mark
+            out.append(" ")
+        else:
+            out.append(ch)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def _fix_myanmar_lookalikes(text: str) -> str:
+    if "\u1040" not in text and "\u1047" not in text:
+        return text
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch in _MY_LOOKALIKE and i + 1 < len(chars) and _MY_MARK.match(chars[i + 1]):
+            chars[i] = _MY_LOOKALIKE[ch]
+    return "".join(chars)
+
+
+def fold_tones(text: str) -> str:
+    """Drop Latin combining marks (Vietnamese tones and hats) and map đ to d."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
+    return unicodedata.normalize("NFC", _TONE_MARKS.sub("", decomposed))
+
+
+def has_tone_marks(text: str) -> bool:
+    return fold_tones(text) != text
+
+
+@cache
+def _detector() -> object:
+    from myanmartools import ZawgyiDetector
+
+    return ZawgyiDetector()
+
+
+def _zawgyi_probability(text: str) -> float:
+    return float(_detector().get_zawgyi_probability(text))  # type: ignore[attr-defined]
+
+
+def _zawgyi_to_unicode(text: str) -> str:
+    from myanmar.converter import convert
+
+    return str(convert(text, "zawgyi", "unicode"))

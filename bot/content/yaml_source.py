@@ -43,7 +43,7 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem.at(display, 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")]
+        return None, [Problem.at(display, 1, f"not UTF-8 text ({exc.reason}); save as UTF-8")]
     except OSError as exc:
         return None, [Problem.at(display, 1, f"cannot read file: {exc.strerror}")]
     try:

@@ -13,7 +13,6 @@ from bot.content.tree import ContentTree
 from bot.dialogue import callbacks
 from bot.dialogue.keyboards import Keyboards
 from bot.dialogue.types import (
-    Button,
     ButtonInput,
     CommandInput,
     Event,
@@ -62,10 +61,10 @@ class Engine:
                        client_language: str | None) -> str:
         """Explicit choice, else the message's language, else the client's, else default."""
         langs = self.content.languages
-        if state.language in langs:
-            return state.language  # type: ignore[return-value]
-        if message_language in langs:
-            return message_language  # type: ignore[return-value]
+        if state.language is not None and state.language in langs:
+            return state.language
+        if message_language is not None and message_language in langs:
+            return message_language
         return negotiate(client_language, langs) or self.content.default_language
 
     # -- text ------------------------------------------------------------------

@@ -29,19 +29,22 @@ class Keyboards:
     def main_menu(self) -> Rows:
         areas = [Button(self.content.area_title(self.lang, a), encode("area", a))
                  for a in self.content.areas]
-        rows = [tuple(areas[i:i + 2]) for i in range(0, len(areas), 2)]
+        rows: list[tuple[Button, ...]] = [tuple(areas[i:i + 2])
+                                          for i in range(0, len(areas), 2)]
         rows.append((Button("🌐 " + self._("Language"), encode("languages")), self.sos()))
         return tuple(rows)
 
     def area(self, area: str) -> Rows:
-        rows = [(Button(self.content.topic_title(self.lang, t), encode("topic", t)),)
-                for t in self.content.topics_in_area(area)]
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.content.topic_title(self.lang, t), encode("topic", t)),)
+            for t in self.content.topics_in_area(area)]
         rows.append((Button("⬅️ " + self._("Back"), encode("menu")), self.sos()))
         return tuple(rows)
 
     def answer(self, topic_id: str, area: str, related: list[str]) -> Rows:
-        rows = [(Button("➡️ " + self.content.topic_title(self.lang, r), encode("topic", r)),)
-                for r in related if r in self.content.topics]
+        rows: list[tuple[Button, ...]] = [
+            (Button("➡️ " + self.content.topic_title(self.lang, r), encode("topic", r)),)
+            for r in related if r in self.content.topics]
         rows.append((Button("👍", encode("feedback", topic_id, "u")),
                      Button("👎", encode("feedback", topic_id, "d"))))
         rows.append((Button("⬅️ " + self._("Back"), encode("area", area)), self.menu()))
@@ -50,8 +53,9 @@ class Keyboards:
         return tuple(rows)
 
     def suggestions(self, topic_ids: list[str]) -> Rows:
-        rows = [(Button(self.content.topic_title(self.lang, t), encode("topic", t)),)
-                for t in topic_ids if t in self.content.topics]
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.content.topic_title(self.lang, t), encode("topic", t)),)
+            for t in topic_ids if t in self.content.topics]
         rows.append((Button(self._("None of these"), encode("menu")), self.sos()))
         return tuple(rows)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = ["COMMANDS", "ERROR_MESSAGE", "N_"]
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 

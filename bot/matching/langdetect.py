@@ -23,7 +23,7 @@ _VI_WORDS = frozenset(
     "gi nhu the nao lao dong ho chieu can giup voi nguoi minh em anh chi di ve "
     "la va cho den nha muon hoi sao phai bao nhieu".split())
 _EN_WORDS = frozenset(
-    "i my me the a an to is are was what how can do does where who my boss work "
+    "i my me the a an to is are was what how can do does where who boss work "
     "permit help please want need not no of for in on with get have has pay money "
     "passport job i'm im dont don't it this that".split())
 _CLEAR = 0.6  # share of letters in one script for the message to count as that language

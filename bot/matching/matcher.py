@@ -23,10 +23,10 @@ Outcome = Literal["answer", "did_you_mean", "fallback"]
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.62        # best score needed to answer outright
-    margin: float = 0.06        # ...and lead over the next topic
-    sure: float = 0.90          # answer whatever the margin (an exact example)
-    suggest: float = 0.45       # lowest score worth offering as "did you mean"
+    answer: float = 0.65        # best score needed to answer outright
+    margin: float = 0.03        # ...and lead over the next topic
+    sure: float = 0.95          # answer whatever the margin (an exact example)
+    suggest: float = 0.50       # lowest score worth offering as "did you mean"
     suggest_window: float = 0.12  # offer topics this close to the best
     max_suggestions: int = 3
 
@@ -53,10 +53,22 @@ class MatchResult:
 
 # Candidate examples scored with rapidfuzz after the bigram prefilter.
 _PREFILTER = 250
-# Weights of the three signals (tuned with ``migrant-bot eval``).
-_W_PARTIAL = 0.45
-_W_CONTAIN = 0.40
-_W_COVER = 0.15
+# Signals and their weights, tuned with ``migrant-bot eval`` (see benchmarks/README.md):
+# the score is W_PARTIAL * partial_ratio + (1 - W_PARTIAL) * F, where F is the
+# F-beta of "how much of the example is in the message" (containment) and
+# "how much of the message the example explains" (coverage). Containment alone
+# lets a two-word example ("hello") win every long message that contains it.
+_W_PARTIAL = 0.5
+_BETA2 = 4.0  # beta = 2: containment counts more than coverage
+# A topic matched by several of its examples is more likely right than one
+# matched by a single lucky example.
+_SECOND_EXAMPLE_BONUS = 0.1
+
+
+def _f_beta(contain: float, cover: float) -> float:
+    if contain <= 0 or cover <= 0:
+        return 0.0
+    return (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
 
 
 class Matcher:
@@ -95,25 +107,28 @@ class Matcher:
                 shared[i] = shared.get(i, 0.0) + weight
         if not shared:
             return
-        # Containment of the example in the message, and coverage of the message.
-        contain = {i: w / idx.entry_weight[i] for i, w in shared.items()}
-        best = sorted(shared, key=lambda i: -(contain[i] + shared[i] / q_weight))[:_PREFILTER]
+        overlap = {i: _f_beta(w / idx.entry_weight[i], w / q_weight) for i, w in shared.items()}
+        best = sorted(overlap, key=lambda i: -overlap[i])[:_PREFILTER]
+        per_owner: dict[str, list[tuple[float, int]]] = {}
         for i in best:
             entry = idx.entries[i]
             partial = fuzz.partial_ratio(query, entry.norm) / 100.0
             if toned is not None and entry.lang == "vi":
+                # Tone marks were typed: let them separate words that fold alike.
                 partial = 0.7 * partial + 0.3 * fuzz.partial_ratio(toned, entry.toned) / 100.0
-            cover = shared[i] / q_weight
-            score = _W_PARTIAL * partial + _W_CONTAIN * contain[i] + _W_COVER * cover
-            # Short examples contained in long messages score high on partial_ratio
-            # alone; require real overlap in both directions for a full score.
-            if query == entry.norm:
-                score = 1.0
-            score = min(score, 1.0)
-            current = scores.get(entry.owner)
+            score = 1.0 if query == entry.norm else \
+                _W_PARTIAL * partial + (1 - _W_PARTIAL) * overlap[i]
+            per_owner.setdefault(entry.owner, []).append((score, i))
+        for owner, found in per_owner.items():
+            found.sort(reverse=True)
+            score = found[0][0]
+            if len(found) > 1:
+                score += _SECOND_EXAMPLE_BONUS * found[1][0]
+            score = round(min(score, 1.0), 4)
+            current = scores.get(owner)
             if current is None or score > current.score:
-                scores[entry.owner] = Candidate(entry.owner, round(score, 4), entry.intent,
-                                                entry.text, entry.lang)
+                entry = idx.entries[found[0][1]]
+                scores[owner] = Candidate(owner, score, entry.intent, entry.text, entry.lang)
 
     def _decide(self, text: str, ranked: list[Candidate], language: str | None) -> MatchResult:
         th = self.thresholds

@@ -62,11 +62,8 @@ def default_paths() -> tuple[Path, Path]:
 
 def default_catalogue(content_dir: Path) -> Path | None:
     """The shared topic catalogue beside the project, when it is there."""
-    for candidate in (content_dir.resolve().parent.parent / "shared" / "catalogue.yaml",
-                      PROJECT_ROOT.parent / "shared" / "catalogue.yaml"):
-        if candidate.is_file():
-            return candidate
-    return None
+    candidate = content_dir.resolve().parent.parent / "shared" / "catalogue.yaml"
+    return candidate if candidate.is_file() else None
 
 
 def check_content(content_dir: Path, catalogue: Path | None = None) -> LoadResult:

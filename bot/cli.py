@@ -201,8 +201,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 2
     result = check_content(content_dir, catalogue)
     problems = list(result.problems)
-    if result.tree is not None:
-        problems += check_locales(_paths(args)[1], result.tree.languages)
+    # Interface translations: --locales, else the locales/ folder beside the content.
+    locales = args.locales or (content_dir.parent / "locales")
+    if result.tree is not None and locales.is_dir():
+        problems += check_locales(locales, result.tree.languages)
     for problem in problems:
         print(problem)
     if problems:

@@ -23,7 +23,7 @@ def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
             expected = {str(m.id) for m in read_po(handle) if m.id}
     for lang in languages:
         path = locales / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        shown = str(path)
+        shown = _display(path)
         if not path.is_file():
             problems.append(Problem.at(shown, 1, f"missing interface translation for '{lang}'"))
             continue
@@ -50,3 +50,10 @@ def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
             problems.append(Problem.at(shown, 1, f"message missing (run make locales): "
                                                  f"\"{missing[:50]}\""))
     return problems
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

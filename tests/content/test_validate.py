@@ -1,0 +1,138 @@
+"""Every kind of content problem is reported with its path and line, all in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.brain import check_content
+from bot.cli import main
+
+
+def problems(root: Path, catalogue: Path | None = None) -> list[str]:
+    return [str(p) for p in check_content(root, catalogue).problems]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_clean_tree_has_no_problems(mini_content: Path) -> None:
+    result = check_content(mini_content)
+    assert result.problems == []
+    assert result.tree is not None
+    assert set(result.tree.topics) == {"permit_renew", "wages_unpaid", "hotlines"}
+
+
+def test_clean_tree_prints_summary_and_exits_0(mini_content: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(mini_content)]) == 0
+    out = capsys.readouterr().out
+    assert "OK: 3 topics × 2 languages" in out
+    assert "examples" in out
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("en/permit_renew.yaml", "title:", "titel:",
+     "content/en/permit_renew.yaml:1: unknown field 'titel'"),
+    ("en/wages_unpaid.yaml", "answer: |\n  Ask {phone:doe}. Embassy: {phone:embassy}",
+     "answer: ''", "content/en/wages_unpaid.yaml:2: 'answer': is empty"),
+    ("topics.yaml", "  - id: hotlines", "  - id: permit_renew",
+     "content/topics.yaml:15: duplicate topic id 'permit_renew'"),
+    ("topics.yaml", "related: [hotlines]", "related: [hotline]",
+     "content/topics.yaml:5: related topic 'hotline' does not exist"),
+    ("en/hotlines.yaml", "{contact:doe}", "{contact:nobody}",
+     "content/en/hotlines.yaml:2: unknown contact 'nobody'"),
+    ("en/hotlines.yaml", "{contact:doe}", "{phone_number:doe}",
+     "content/en/hotlines.yaml:2: unknown placeholder {phone_number:doe}"),
+    ("en/hotlines.yaml", "Numbers:", "<blink>Numbers</blink>:",
+     "content/en/hotlines.yaml:2: Telegram does not allow the tag <blink>"),
+    ("en/hotlines.yaml", "Numbers:", "<b>Numbers:",
+     "content/en/hotlines.yaml:2: <b> is never closed"),
+    ("en/hotlines.yaml", "Numbers:", "Numbers & more:",
+     "content/en/hotlines.yaml:2: bare '&'"),
+    ("en/hotlines.yaml", "Numbers:", "Numbers < 5:",
+     "content/en/hotlines.yaml:2: bare '<'"),
+    ("en/hotlines.yaml", "  - hotline numbers", "  - salary not paid",
+     "content/en/hotlines.yaml:5: example 'salary not paid' is also under 'wages_unpaid'"),
+    ("th/_areas.yaml", "help: Help\n", "",
+     "content/th/_areas.yaml:1: missing title for area 'help'"),
+    ("en/_intents.yaml", "  answer: A help bot.\n", "",
+     "content/en/_intents.yaml:10: intent 'about_bot' needs an answer"),
+    ("en/_contacts.yaml", "embassy:\n  name: Embassy\n  purpose: passports\n", "",
+     "content/en/_contacts.yaml:1: missing contact 'embassy'"),
+    ("topics.yaml", "reviewed: 2026-01-31", "reviewed: last week",
+     "content/topics.yaml:8: 'topics.0.reviewed' must be a date like 2026-01-31"),
+])
+def test_each_problem_kind_has_path_and_line(mini_content: Path, file: str, old: str,
+                                             new: str, expected: str) -> None:
+    edit(mini_content / file, old, new)
+    found = problems(mini_content)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_missing_language_file(mini_content: Path) -> None:
+    (mini_content / "th" / "hotlines.yaml").unlink()
+    assert "content/th/hotlines.yaml:1: missing file: topic 'hotlines' has no 'th' text" \
+        in problems(mini_content)
+
+
+def test_missing_field(mini_content: Path) -> None:
+    path = mini_content / "th" / "hotlines.yaml"
+    path.write_text("title: สายด่วน\nexamples:\n  - เบอร์สายด่วน\n", encoding="utf-8")
+    assert "content/th/hotlines.yaml:1: missing field 'answer'" in problems(mini_content)
+
+
+def test_broken_yaml_reports_line_not_traceback(mini_content: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = mini_content / "en" / "hotlines.yaml"
+    path.write_text("title: Hotlines\nanswer: [unclosed\nexamples:\n  - x\n", encoding="utf-8")
+    assert main(["validate", str(mini_content)]) == 1
+    out = capsys.readouterr().out
+    assert "content/en/hotlines.yaml:" in out and "broken YAML" in out
+    assert "Traceback" not in out
+
+
+def test_answer_too_long_once_filled(mini_content: Path) -> None:
+    path = mini_content / "en" / "hotlines.yaml"
+    long_answer = "Call {contact:doe}. " * 220
+    path.write_text(f"title: Hotlines\nanswer: '{long_answer}'\nexamples:\n  - hotline numbers\n",
+                    encoding="utf-8")
+    found = problems(mini_content)
+    assert any(p.startswith("content/en/hotlines.yaml:2: answer is") and "4096" in p
+               for p in found), found
+
+
+def test_catalogue_id_without_topic(mini_content: Path, tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text("areas:\n  work:\n    permit_renew: {}\n    permit_apply: {}\n"
+                         "conversation:\n  greeting: hi\n", encoding="utf-8")
+    found = problems(mini_content, catalogue)
+    assert any("catalogue topic 'permit_apply'" in p for p in found), found
+    assert not any("permit_renew" in p for p in found)
+
+
+def test_all_problems_in_one_run(mini_content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(mini_content / "en" / "permit_renew.yaml", "title:", "titel:")
+    edit(mini_content / "th" / "hotlines.yaml", "{contact:doe}", "{contact:x}")
+    (mini_content / "en" / "wages_unpaid.yaml").unlink()
+    assert main(["validate", str(mini_content)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("content/") >= 3
+    assert "problem(s) found" not in out  # the count goes to stderr
+
+
+def test_unknown_topic_file(mini_content: Path) -> None:
+    (mini_content / "en" / "permit_renw.yaml").write_text("title: x\n", encoding="utf-8")
+    assert any(p.startswith("content/en/permit_renw.yaml:1: there is no topic 'permit_renw'")
+               for p in problems(mini_content))
+
+
+def test_shipped_content_is_valid() -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = check_content(root / "content")
+    assert result.tree is not None
+    assert [str(p) for p in result.problems] == []

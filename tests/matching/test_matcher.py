@@ -1,0 +1,88 @@
+"""The three outcomes, and matching that survives how people really type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import myanmar.converter
+import pytest
+
+from bot.brain import Brain, load_brain
+from bot.matching.normalize import fold_tones
+
+
+@pytest.fixture(scope="module")
+def mini(mini_content_module: Path) -> Brain:
+    return load_brain(mini_content_module, Path("/nonexistent"))
+
+
+@pytest.fixture(scope="module")
+def mini_content_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import mini_content
+
+    return mini_content.__wrapped__(tmp_path_factory.mktemp("mini"))  # type: ignore[attr-defined]
+
+
+def test_confident_answer(brain: Brain) -> None:
+    result = brain.matcher.match("my boss keeps my passport")
+    assert result.outcome == "answer"
+    assert result.topic == "documents_held"
+    assert result.language == "en"
+
+
+def test_out_of_scope_falls_back(mini: Brain) -> None:
+    result = mini.matcher.match("who won the football yesterday")
+    assert result.outcome == "fallback"
+    assert result.topic is None
+
+
+def test_close_candidates_give_did_you_mean(mini: Brain) -> None:
+    # Half about permits, half about salary: too close to call.
+    result = mini.matcher.match("permit salary")
+    assert result.outcome == "did_you_mean", result
+    ids = {c.id for c in result.candidates}
+    assert {"permit_renew", "wages_unpaid"} <= ids
+    assert len(result.candidates) <= 3
+
+
+def test_intent_is_recognised(brain: Brain) -> None:
+    result = brain.matcher.match("hello")
+    assert result.outcome == "answer" and result.topic == "greeting" and result.intent
+
+
+def test_zawgyi_message_matches_like_unicode(brain: Brain) -> None:
+    example = brain.content.texts["my"]["documents_held"].examples[0]
+    zawgyi = myanmar.converter.convert(example, "unicode", "zawgyi")
+    assert zawgyi != example
+    unicode_result = brain.matcher.match(example)
+    zawgyi_result = brain.matcher.match(zawgyi)
+    assert zawgyi_result.topic == unicode_result.topic == "documents_held"
+
+
+def test_vietnamese_without_tone_marks(brain: Brain) -> None:
+    example = brain.content.texts["vi"]["wages_unpaid"].examples[0]
+    result = brain.matcher.match(fold_tones(example))
+    assert result.topic == "wages_unpaid"
+    assert result.language == "vi"
+
+
+def test_zero_width_spaces_do_not_break_matching(brain: Brain) -> None:
+    example = brain.content.texts["km"]["permit_renew"].examples[0]
+    spaced = "\u200b".join(example)
+    assert brain.matcher.match(spaced).topic == brain.matcher.match(example).topic
+
+
+@pytest.mark.parametrize("lang", ["en", "th", "my", "km", "lo", "vi"])
+def test_every_title_finds_its_topic(brain: Brain, lang: str) -> None:
+    wrong = []
+    for topic_id, text in brain.content.texts[lang].items():
+        result = brain.matcher.match(text.title)
+        if result.topic != topic_id:
+            wrong.append((topic_id, text.title, result.topic, result.outcome))
+    assert len(wrong) <= 2, wrong
+
+
+def test_odd_input_never_crashes(brain: Brain) -> None:
+    for text in ["", "   ", "!!!", "😀😀", "a" * 5000, "\u200b\u200b", "<b>x</b>"]:
+        result = brain.matcher.match(text)
+        assert result.outcome in {"answer", "did_you_mean", "fallback"}

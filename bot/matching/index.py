@@ -19,14 +19,29 @@ __all__ = ["Entry", "MatchIndex", "bigrams"]
 
 
 def bigrams(text: str) -> set[str]:
-    """Character bigrams inside each space-separated chunk (single characters kept)."""
+    """Features of a normalised text: character bigrams inside each space-separated
+    chunk, plus whole chunks and adjacent chunk pairs.
+
+    Character bigrams carry the unspaced scripts (Thai, Lao, Khmer, Burmese);
+    whole words and word pairs carry Vietnamese and English, whose short
+    syllables ("ng", "an") make character bigrams too common to discriminate.
+    The leading space marks word features so they never collide with bigrams.
+    """
     grams: set[str] = set()
-    for chunk in text.split():
+    chunks = text.split()
+    for chunk in chunks:
         if len(chunk) == 1:
             grams.add(chunk)
         else:
             grams.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
+        if WORD_FEATURES:
+            grams.add(" " + chunk)
+    if WORD_FEATURES:
+        grams.update(f" {a} {b}" for a, b in zip(chunks, chunks[1:], strict=False))
     return grams
+
+
+WORD_FEATURES = True
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,10 @@ def parse_line(line: str, buttons: list[str]) -> Input | None:
     return TextInput(line)
 
 
-def run_chat(brain: Brain, lang: str | None, stdin: TextIO = sys.stdin,
-             stdout: TextIO = sys.stdout) -> int:
+def run_chat(brain: Brain, lang: str | None, stdin: TextIO | None = None,
+             stdout: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
     color = stdout.isatty()
     state = UserState(language=lang)
     out = stdout.write

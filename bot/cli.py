@@ -71,7 +71,10 @@ def _add_adapter_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
         from bot.adapters.cli_commands import add_commands
     except ImportError:
         return
-    add_commands(sub)
+    try:
+        add_commands(sub)
+    except Exception as exc:  # a broken adapter must not take validate/chat down
+        print(f"warning: adapter commands unavailable: {exc}", file=sys.stderr)
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.content.tree import ContentTree
 from bot.matching.normalize import normalize
@@ -34,14 +35,9 @@ def bigrams(text: str) -> set[str]:
             grams.add(chunk)
         else:
             grams.update(chunk[i:i + 2] for i in range(len(chunk) - 1))
-        if WORD_FEATURES:
-            grams.add(" " + chunk)
-    if WORD_FEATURES:
-        grams.update(f" {a} {b}" for a, b in zip(chunks, chunks[1:], strict=False))
+        grams.add(" " + chunk)
+    grams.update(f" {a} {b}" for a, b in pairwise(chunks))
     return grams
-
-
-WORD_FEATURES = True
 
 
 @dataclass(frozen=True)

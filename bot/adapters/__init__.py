@@ -1,1 +1,0 @@
-"""Adapters connect the core (brain, dialogue engine) to the outside: Telegram, storage."""

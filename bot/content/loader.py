@@ -26,7 +26,7 @@ from bot.content.models import (
     TopicText,
 )
 from bot.content.problems import Problem
-from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, ContentTree
+from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, OUT_OF_SCOPE, ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
 
 __all__ = ["LoadResult", "load_content"]
@@ -346,9 +346,9 @@ def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any],
         return {}
     out: dict[str, IntentText] = {}
     for key, value in doc.data.items():
-        if key not in INTENT_IDS:
+        if key not in INTENT_IDS and key != OUT_OF_SCOPE:
             ld.problem(path, doc.line((key,)), f"unknown intent '{key}' "
-                       f"(intents: {', '.join(INTENT_IDS)})")
+                       f"(intents: {', '.join((*INTENT_IDS, OUT_OF_SCOPE))})")
             continue
         text = ld.model(IntentText, doc, value, (key,))
         if text is None:

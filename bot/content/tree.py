@@ -6,13 +6,16 @@ from dataclasses import dataclass
 
 from bot.content.models import Contact, ContactText, IntentText, TopicMeta, TopicText
 
-__all__ = ["INTENT_IDS", "ContentTree"]
+__all__ = ["INTENT_IDS", "OUT_OF_SCOPE", "ContentTree"]
 
 # Conversation intents the dialogue engine knows how to handle. Content gives
 # their example phrases (and the answer for the last two) in every language.
 INTENT_IDS: tuple[str, ...] = ("greeting", "thanks", "change_language", "talk_to_human",
                                "about_bot")
 INTENTS_WITH_ANSWER = frozenset({"talk_to_human", "about_bot"})
+# Optional: messages workers send that the bot must NOT answer (football scores,
+# phone shopping...). Matching one of these examples best means "fallback".
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)

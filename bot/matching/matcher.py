@@ -12,6 +12,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from bot.content.tree import OUT_OF_SCOPE
 from bot.matching.index import MatchIndex, bigrams
 from bot.matching.langdetect import detect_language
 from bot.matching.normalize import has_tone_marks, normalize
@@ -135,6 +136,11 @@ class Matcher:
         if not ranked:
             return MatchResult(text, "fallback", None, 0.0, language, [])
         top = ranked[0]
+        if top.id == OUT_OF_SCOPE:
+            # The message is most like the examples of what we do not answer.
+            rest = [c for c in ranked if c.id != OUT_OF_SCOPE][:5]
+            return MatchResult(text, "fallback", None, top.score, language, rest)
+        ranked = [c for c in ranked if c.id != OUT_OF_SCOPE]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         shown = ranked[:5]
         if top.score >= th.sure or (top.score >= th.answer and top.score - runner_up >= th.margin):

@@ -87,3 +87,16 @@ def test_odd_input_never_crashes(brain: Brain) -> None:
     for text in ["", "   ", "!!!", "😀😀", "a" * 5000, "\u200b\u200b", "<b>x</b>"]:
         result = brain.matcher.match(text)
         assert result.outcome in {"answer", "did_you_mean", "fallback"}
+
+
+def test_out_of_scope_examples_lead_to_fallback(mini_content: Path) -> None:
+    intents = mini_content / "en" / "_intents.yaml"
+    intents.write_text(intents.read_text(encoding="utf-8")
+                       + "out_of_scope:\n  examples: [football score salary league]\n",
+                       encoding="utf-8")
+    brain = load_brain(mini_content, Path("/nonexistent"))
+    assert brain.problems == []
+    result = brain.matcher.match("football score salary league")
+    assert result.outcome == "fallback"
+    assert result.topic is None
+    assert all(c.id != "out_of_scope" for c in result.candidates)

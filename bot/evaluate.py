@@ -90,7 +90,9 @@ def print_report(report: EvalReport, out: TextIO, show_confusions: int = 60) -> 
     out.write("\noutcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items()))
               + "\n")
     if report.confusions and show_confusions:
-        out.write(f"\nconfusions ({len(report.confusions)}): expected -> got [outcome]\n")
+        shown = min(show_confusions, len(report.confusions))
+        out.write(f"\nconfusions (showing {shown} of {len(report.confusions)}): "
+                  f"expected -> got [outcome]\n")
         grouped: dict[str, list[str]] = defaultdict(list)
         for item, best, outcome in report.confusions[:show_confusions]:
             grouped[item.lang].append(f"  {item.expect} -> {best} [{outcome}]  {item.text}")

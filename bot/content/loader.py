@@ -32,7 +32,7 @@ from bot.content.yaml_source import YamlDocument, read_yaml
 __all__ = ["LoadResult", "load_content"]
 
 M = TypeVar("M", bound=BaseModel)
-PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass
@@ -94,7 +94,9 @@ class _Loader:
 
 def _explain(err: Any, where: tuple[str | int, ...]) -> str:
     """Turn a pydantic error into words an editor understands."""
-    field_name = ".".join(str(p) for p in where) or "file"
+    # Editors count from 1: "examples #1", not "examples.0".
+    field_name = ".".join(f"#{p + 1}" if isinstance(p, int) else str(p)
+                          for p in where).replace(".#", " #") or "file"
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown field '{where[-1]}' (check the spelling; see docs/content-guide.md)"
@@ -234,13 +236,23 @@ def _check_catalogue(ld: _Loader, catalogue: Path, topics: dict[str, Any],
 def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], answer: str,
                   contacts: dict[str, Any], topic: bool) -> None:
     from bot.content.render import MAX_MESSAGE, estimate_rendered_length
-    from bot.content.telegram_html import html_problems
+    from bot.content.telegram_html import html_problems_at
 
-    line = doc.line(loc)
+    key_line = doc.line(loc)
+    first_text_line = _first_text_line(doc, key_line)
+
+    def at(offset_line: int) -> int:
+        # Point at the answer's own line when it is a '|' block, else at the key.
+        return first_text_line + offset_line if first_text_line != key_line else key_line
+
     for match in PLACEHOLDER.finditer(answer):
         name = match.group(1)
+        line = at(answer.count("\n", 0, match.start()))
         kind, _, arg = name.partition(":")
-        if kind == "reviewed" and not arg:
+        if name != name.strip() or " " in name:
+            ld.problem(doc.path, line, f"placeholder {{{name}}} has a space in it: write "
+                       f"{{{name.replace(' ', '')}}}")
+        elif kind == "reviewed" and not arg:
             if not topic:
                 ld.problem(doc.path, line, "{reviewed} only works in topic answers")
         elif kind in ("contact", "phone") and arg:
@@ -252,12 +264,23 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
         else:
             ld.problem(doc.path, line, f"unknown placeholder {{{name}}} (use {{contact:ID}}, "
                        f"{{phone:ID}} or {{reviewed}})")
-    for message in html_problems(PLACEHOLDER.sub("", answer)):
-        ld.problem(doc.path, line, message)
+    blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), answer)
+    for offset_line, message in html_problems_at(blanked):
+        ld.problem(doc.path, at(offset_line), message)
     length = estimate_rendered_length(answer, contacts)
     if length > MAX_MESSAGE:
-        ld.problem(doc.path, line, f"answer is {length} characters with numbers filled in; "
-                   f"Telegram allows {MAX_MESSAGE}")
+        ld.problem(doc.path, key_line, f"answer is {length} characters with numbers filled "
+                   f"in; Telegram allows {MAX_MESSAGE}")
+
+
+def _first_text_line(doc: YamlDocument, key_line: int) -> int:
+    """Line where a '|' or '>' block's text starts (the key's own line otherwise)."""
+    try:
+        raw = doc.path.read_text(encoding="utf-8").splitlines()[key_line - 1]
+    except (OSError, IndexError):
+        return key_line
+    value = raw.split(":", 1)[1].strip() if ":" in raw else ""
+    return key_line + 1 if value[:1] in ("|", ">") else key_line
 
 
 def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],

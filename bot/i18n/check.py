@@ -47,7 +47,8 @@ def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
             for issue in html_problems(str(message.string)):
                 problems.append(Problem.at(shown, message.lineno, issue))
         for missing in sorted(expected - present):
-            problems.append(Problem.at(shown, 1, f"message missing (run make locales): "
+            problems.append(Problem.at(shown, 1, f"message missing: restore its msgid as it was "
+                                                 f"(or run make locales after a code change): "
                                                  f"\"{missing[:50]}\""))
     return problems
 

@@ -45,17 +45,17 @@ def test_clean_tree_prints_summary_and_exits_0(mini_content: Path,
     ("topics.yaml", "related: [hotlines]", "related: [hotline]",
      "content/topics.yaml:5: related topic 'hotline' does not exist"),
     ("en/hotlines.yaml", "{contact:doe}", "{contact:nobody}",
-     "content/en/hotlines.yaml:2: unknown contact 'nobody'"),
+     "content/en/hotlines.yaml:3: unknown contact 'nobody'"),
     ("en/hotlines.yaml", "{contact:doe}", "{phone_number:doe}",
-     "content/en/hotlines.yaml:2: unknown placeholder {phone_number:doe}"),
+     "content/en/hotlines.yaml:3: unknown placeholder {phone_number:doe}"),
     ("en/hotlines.yaml", "Numbers:", "<blink>Numbers</blink>:",
-     "content/en/hotlines.yaml:2: Telegram does not allow the tag <blink>"),
+     "content/en/hotlines.yaml:3: Telegram does not allow the tag <blink>"),
     ("en/hotlines.yaml", "Numbers:", "<b>Numbers:",
-     "content/en/hotlines.yaml:2: <b> is never closed"),
+     "content/en/hotlines.yaml:3: <b> is never closed"),
     ("en/hotlines.yaml", "Numbers:", "Numbers & more:",
-     "content/en/hotlines.yaml:2: bare '&'"),
+     "content/en/hotlines.yaml:3: bare '&'"),
     ("en/hotlines.yaml", "Numbers:", "Numbers < 5:",
-     "content/en/hotlines.yaml:2: bare '<'"),
+     "content/en/hotlines.yaml:3: bare '<'"),
     ("en/hotlines.yaml", "  - hotline numbers", "  - salary not paid",
      "content/en/hotlines.yaml:5: example 'salary not paid' is also under 'wages_unpaid'"),
     ("th/_areas.yaml", "help: Help\n", "",
@@ -65,7 +65,7 @@ def test_clean_tree_prints_summary_and_exits_0(mini_content: Path,
     ("en/_contacts.yaml", "embassy:\n  name: Embassy\n  purpose: passports\n", "",
      "content/en/_contacts.yaml:1: missing contact 'embassy'"),
     ("topics.yaml", "reviewed: 2026-01-31", "reviewed: last week",
-     "content/topics.yaml:8: 'topics.0.reviewed' must be a date like 2026-01-31"),
+     "content/topics.yaml:8: 'topics #1.reviewed' must be a date like 2026-01-31"),
 ])
 def test_each_problem_kind_has_path_and_line(mini_content: Path, file: str, old: str,
                                              new: str, expected: str) -> None:
@@ -136,3 +136,20 @@ def test_shipped_content_is_valid() -> None:
     result = check_content(root / "content")
     assert result.tree is not None
     assert [str(p) for p in result.problems] == []
+
+
+def test_problem_inside_answer_points_at_its_own_line(mini_content: Path) -> None:
+    path = mini_content / "en" / "permit_renew.yaml"
+    path.write_text("title: Renew\nanswer: |\n  line one\n  line two<br>\n  call {phone: doe}\n"
+                    "examples:\n  - renew work permit\n", encoding="utf-8")
+    found = problems(mini_content)
+    assert any(p.startswith("content/en/permit_renew.yaml:4: Telegram does not allow the tag <br>")
+               for p in found), found
+    assert any(p.startswith("content/en/permit_renew.yaml:5: placeholder {phone: doe} has a space")
+               for p in found), found
+
+
+def test_examples_are_numbered_from_one(mini_content: Path) -> None:
+    path = mini_content / "en" / "hotlines.yaml"
+    path.write_text("title: Hotlines\nanswer: x\nexamples:\n  - 1694\n", encoding="utf-8")
+    assert any("'examples #1' must be text" in p for p in problems(mini_content))

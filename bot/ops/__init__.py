@@ -1,0 +1,1 @@
+"""Operations: metrics, health, backups, the live-database lock. No Telegram imports."""

@@ -1,0 +1,79 @@
+"""Prometheus metrics for one running bot, in a registry of its own.
+
+A registry per ``Metrics`` object (not the global default) keeps tests and
+several bots in one process from counting into each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from bot.dialogue.types import Event
+
+__all__ = ["CONTENT_TYPE", "Metrics"]
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.updates = Counter("migrantbot_updates_total", "Updates handled", ["kind"],
+                               registry=r)
+        self.replies = Counter("migrantbot_replies_total",
+                               "Replies to free text by outcome, topic and language",
+                               ["outcome", "topic", "language"], registry=r)
+        self.fallbacks = Counter("migrantbot_fallbacks_total",
+                                 "Messages not understood, by detected language", ["language"],
+                                 registry=r)
+        self.topics = Counter("migrantbot_topics_shown_total", "Answers shown",
+                              ["topic", "language"], registry=r)
+        self.feedback = Counter("migrantbot_feedback_total", "Feedback votes",
+                                ["topic", "language", "vote"], registry=r)
+        self.latency = Histogram("migrantbot_handler_seconds",
+                                 "Time to handle one update (engine and storage)",
+                                 buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5),
+                                 registry=r)
+        self.errors = Counter("migrantbot_errors_total", "Errors by exception type", ["type"],
+                              registry=r)
+        self.content_version = Gauge("migrantbot_content_info",
+                                     "The content version being served (value is always 1)",
+                                     ["version"], registry=r)
+        self.reloads = Counter("migrantbot_reloads_total", "Content reloads by result",
+                               ["result"], registry=r)
+        self._version: str | None = None
+
+    def set_content_version(self, version: str) -> None:
+        if self._version is not None:
+            self.content_version.remove(self._version)
+        self.content_version.labels(version=version).set(1)
+        self._version = version
+
+    def record_update(self, kind: str, seconds: float, events: Iterable[Event]) -> None:
+        """Count one handled update and what the engine said about it."""
+        self.updates.labels(kind=kind).inc()
+        self.latency.observe(seconds)
+        for event in events:
+            if event.kind == "matched":
+                language = event.language or "unknown"
+                self.replies.labels(outcome=event.outcome or "unknown",
+                                    topic=event.topic or "none", language=language).inc()
+                if event.outcome == "fallback":
+                    self.fallbacks.labels(language=language).inc()
+            elif event.kind == "topic_shown":
+                self.topics.labels(topic=event.topic or "none",
+                                   language=event.language or "unknown").inc()
+            elif event.kind == "feedback":
+                self.feedback.labels(topic=event.topic or "none",
+                                     language=event.language or "unknown",
+                                     vote="up" if (event.value or 0) > 0 else "down").inc()
+
+    def record_error(self, error: BaseException) -> None:
+        self.errors.labels(type=type(error).__name__).inc()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

@@ -24,10 +24,10 @@ Outcome = Literal["answer", "did_you_mean", "fallback"]
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.55        # best score needed to answer outright
-    margin: float = 0.04        # ...and lead over the next topic
+    answer: float = 0.50        # best score needed to answer outright
+    margin: float = 0.03        # ...and lead over the next topic
     sure: float = 0.95          # answer whatever the margin (an exact example)
-    suggest: float = 0.45       # lowest score worth offering as "did you mean"
+    suggest: float = 0.42       # lowest score worth offering as "did you mean"
     suggest_window: float = 0.12  # offer topics this close to the best
     max_suggestions: int = 3
 
@@ -60,10 +60,11 @@ _PREFILTER = 250
 # "how much of the message the example explains" (coverage). Containment alone
 # lets a two-word example ("hello") win every long message that contains it.
 _W_PARTIAL = 0.3
-_BETA2 = 4.0  # beta = 2: containment counts more than coverage
+_BETA2 = 1.0  # beta = 1: containment and coverage count alike (a one-word example
+# contained in a long message must not outscore a longer, closer one)
 # A topic matched by several of its examples is more likely right than one
 # matched by a single lucky example.
-_SECOND_EXAMPLE_BONUS = 0.1
+_SECOND_EXAMPLE_BONUS = 0.2
 
 
 def _f_beta(contain: float, cover: float) -> float:

@@ -24,6 +24,16 @@ _MY_MARK = re.compile(r"[\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1
 # Burmese typists write the digit zero for the letter wa (and seven for ra) when
 # a vowel sign follows: that is a letter, not a number.
 _MY_LOOKALIKE = {"\u1040": "\u101d", "\u1047": "\u101b"}
+# Spellings that look the same on screen but differ in code points; keyboards
+# and phones produce either, so both must match:
+_LOOKALIKE_SEQUENCES = (
+    ("\u17d2\u178a", "\u17d2\u178f"),  # Khmer subscript da and ta render alike
+    ("\u0edc", "\u0eab\u0e99"),          # Lao ໜ typed as ຫນ
+    ("\u0edd", "\u0eab\u0ea1"),          # Lao ໝ typed as ຫມ
+    ("\u0eab\u0ebc", "\u0eab\u0ea5"),    # Lao ຫຼ typed as ຫລ
+    ("\u0e4d\u0e32", "\u0e33"),          # Thai sara am typed as nikhahit + sara aa
+    ("\u0ecd\u0eb2", "\u0eb3"),          # the same in Lao
+)
 _SPACES = re.compile(r"\s+")
 _TONE_MARKS = re.compile(r"[\u0300-\u036f]")
 # Zawgyi probabilities outside (LOW, HIGH) are trusted; in between we try both.
@@ -64,6 +74,9 @@ def normalize_key(text: str) -> str:
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     text = _fix_myanmar_lookalikes(text)
+    for variant, canonical in _LOOKALIKE_SEQUENCES:
+        if variant in text:
+            text = text.replace(variant, canonical)
     out = []
     for ch in text:
         digit = _DIGITS.get(ord(ch))

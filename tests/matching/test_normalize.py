@@ -61,3 +61,14 @@ def test_casefold_punctuation_and_spaces() -> None:
 def test_nfc_composes_decomposed_input() -> None:
     decomposed = "gia ha\u0323n"
     assert normalize(decomposed).toned[0] == "gia hạn"
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("ប្ដូរ", "ប្តូរ"),          # Khmer subscript da / ta
+    ("ໜ້າ", "ຫນ້າ"),            # Lao ໜ / ຫນ
+    ("ໝໍ", "ຫມໍ"),              # Lao ໝ / ຫມ
+    ("ຫຼາຍ", "ຫລາຍ"),           # Lao ຫຼ / ຫລ
+    ("ทำงาน", "ท\u0e4d\u0e32งาน"),  # Thai sara am, one or two code points
+])
+def test_lookalike_spellings_normalise_alike(one: str, other: str) -> None:
+    assert normalize_key(one) == normalize_key(other)

@@ -1,0 +1,305 @@
+"""Updates per second through the whole Telegram stack, beside a bare PTB echo bot.
+
+Run:  .venv/bin/python benchmarks/bench_throughput.py [--updates 600]
+
+Each bot runs in its own process (as in production, with a core to itself)
+against a fake Bot API on loopback, which runs in this process together with
+the "Telegram side" that feeds updates: by getUpdates (polling) or by POSTing
+to the bot's webhook with 40 connections, as Telegram does. Both bots run side
+by side and are fed in turns, best of ``--repeat`` runs each, so a busy
+moment on the machine hits both alike. Two workloads:
+
+* text    - typed questions in all six languages (matching, storage, answer),
+            commands and out-of-scope messages; one sendMessage each.
+* buttons - menu, area and topic presses; answerCallbackQuery + edit/send each.
+
+"ours" is the full stack (``build_application``: engine, SQLite, sessions,
+resilient rate limiter) with Telegram's flood limits switched off, since
+those cap real traffic at 30 messages/s whatever the code does. "echo" is a
+bare PTB bot with the same update concurrency that echoes text and answers
+and edits on button presses. The engine's own speed on the same inputs is
+printed last: on typed text it is what bounds the ratio (fuzzy matching).
+It prints figures; it is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.adapters.telegram.application import CONCURRENT_UPDATES  # noqa: E402
+from tests.fakes.bot_api import FakeBotAPI  # noqa: E402
+from tests.fakes.updates import Updates  # noqa: E402
+
+CONCURRENCY = CONCURRENT_UPDATES  # the app's setting, used for both bots
+WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections
+REPLY_METHODS = ("sendMessage", "editMessageText", "answerCallbackQuery")
+SECRET = "bench-secret"
+
+
+# -- the bots (run with --serve in a child process) ---------------------------------------
+def serve(kind: str, mode: str) -> None:
+    """Run one bot until SIGINT; settings come from the environment."""
+    import logging
+
+    from bot.config import load_settings
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = load_settings()
+    app = _ours(settings) if kind == "ours" else _echo(settings)
+    if mode == "webhook":
+        app.run_webhook(listen="127.0.0.1", port=settings.webhook_port,
+                        url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
+                        secret_token=settings.secret_token())
+    else:
+        app.run_polling(timeout=5)
+
+
+def _ours(settings: Any) -> Any:
+    from bot.adapters.telegram.application import build_application
+    from bot.adapters.telegram.ratelimit import ResilientRateLimiter
+    from bot.brain import BrainHolder, default_paths, load_brain
+
+    content, locales = default_paths()
+    holder = BrainHolder(load_brain(content, locales), content, locales)
+    # Flood limits off: they are Telegram's policy (30/s), not the code's overhead.
+    limiter = ResilientRateLimiter(overall_max_rate=0, group_max_rate=0)
+    return build_application(settings, holder, rate_limiter=limiter, concurrency=CONCURRENCY)
+
+
+def _echo(settings: Any) -> Any:
+    from telegram import Update
+    from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler
+    from telegram.ext import filters as f
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await context.bot.send_message(update.message.chat_id, update.message.text or "?")
+
+    async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        await query.edit_message_text(query.data or "?")
+
+    app = (Application.builder().token(settings.token()).base_url(settings.telegram_base_url)
+           .concurrent_updates(CONCURRENCY).build())
+    app.add_handler(MessageHandler(f.TEXT, echo))
+    app.add_handler(CallbackQueryHandler(press))
+    return app
+
+
+# -- workloads ---------------------------------------------------------------------
+def workloads(count: int, users: int) -> dict[str, list[tuple[dict[str, Any], int]]]:
+    """(update, calls it should cause) lists for the text and button workloads."""
+    from bot.brain import default_paths, load_brain
+
+    brain = load_brain(*default_paths())
+    rng = random.Random(7)
+    texts: list[str] = []
+    for lang in brain.content.languages:
+        for topic in brain.content.texts.get(lang, {}).values():
+            texts.extend(topic.examples[:3])
+    texts += ["/menu", "/help", "/start", "weather tomorrow?", "recipe for green curry"] * 10
+    buttons = ["m", "L"] + [f"a:{a}" for a in brain.content.areas] + \
+        [f"t:{t}" for t in brain.content.topics]
+    make = Updates()
+    text_load = [(make.message(100_000 + rng.randrange(users), rng.choice(texts)), 1)
+                 for _ in range(count)]
+    button_load = [(make.callback(100_000 + rng.randrange(users), rng.choice(buttons), 1), 2)
+                   for _ in range(count)]
+    return {"text": text_load, "buttons": button_load}
+
+
+# -- one measurement -----------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _wait_replies(fake: FakeBotAPI, target: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while fake.ok_count(*REPLY_METHODS) < target:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{fake.ok_count(*REPLY_METHODS)} of {target} replies arrived")
+        await asyncio.sleep(0.005)
+
+
+async def _feed(fake: FakeBotAPI, mode: str, hook: str,
+                load: list[tuple[dict[str, Any], int]]) -> float:
+    """Deliver the updates; return seconds until every expected reply was made."""
+    import httpx
+
+    target = fake.ok_count(*REPLY_METHODS) + sum(calls for _, calls in load)
+    start = time.perf_counter()
+    if mode == "polling":
+        for update, _ in load:
+            fake.add_update(dict(update))
+    else:
+        limits = httpx.Limits(max_connections=WEBHOOK_CONNECTIONS)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+            gate = asyncio.Semaphore(WEBHOOK_CONNECTIONS)
+
+            async def post(update: dict[str, Any]) -> None:
+                async with gate:
+                    body = {**update, "update_id": fake.next_update_id()}
+                    response = await client.post(
+                        hook, content=json.dumps(body),
+                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
+                                 "Content-Type": "application/json"})
+                    response.raise_for_status()
+
+            await asyncio.gather(*(post(update) for update, _ in load))
+    await _wait_replies(fake, target, timeout=300)
+    return time.perf_counter() - start
+
+
+class BotProcess:
+    """One bot in a child process with a fake Bot API of its own."""
+
+    def __init__(self, kind: str, mode: str, folder: str) -> None:
+        self.kind, self.mode = kind, mode
+        self.fake = FakeBotAPI(max_poll=5.0).start()
+        port = _free_port()
+        self.hook = f"http://127.0.0.1:{port}/hook"
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": self.fake.token,
+               "TELEGRAM_BASE_URL": self.fake.base_url,
+               "DATABASE_PATH": f"{folder}/{kind}-{mode}.sqlite3", "BOT_MODE": mode,
+               "WEBHOOK_URL": self.hook, "WEBHOOK_PORT": str(port),
+               "WEBHOOK_SECRET_TOKEN": SECRET, "LOG_LEVEL": "WARNING"}
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", kind, "--mode", mode], env=env, cwd=ROOT)
+
+    async def ready(self) -> None:
+        """Wait until the bot polls (or has set its webhook and listens)."""
+        first = "setWebhook" if self.mode == "webhook" else "getUpdates"
+        await self.fake.wait_for(lambda c: c.method == first, timeout=60)
+        if self.mode == "webhook":
+            await asyncio.sleep(0.3)  # setWebhook comes just before the server listens
+
+    async def rate(self, load: list[tuple[dict[str, Any], int]]) -> float:
+        """Updates per second for one pass over ``load``."""
+        return len(load) / await _feed(self.fake, self.mode, self.hook, load)
+
+    def stop(self) -> None:
+        """SIGINT (a clean PTB shutdown), then stop the fake."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.fake.stop()
+
+
+async def measure(mode: str, loads: dict[str, list[tuple[dict[str, Any], int]]],
+                  warmup: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Both bots side by side, fed in turns; best updates per second of ``repeat`` runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        bots = [BotProcess(kind, mode, folder) for kind in ("ours", "echo")]
+        try:
+            for bot in bots:
+                await bot.ready()
+            best: dict[str, dict[str, float]] = {bot.kind: {} for bot in bots}
+            for name, load in loads.items():
+                for bot in bots:
+                    await bot.rate(load[:warmup])
+                # Alternating runs share the machine's ups and downs; keep each best.
+                for _ in range(repeat):
+                    for bot in bots:
+                        rate = await bot.rate(load)
+                        best[bot.kind][name] = max(best[bot.kind].get(name, 0.0), rate)
+            return best
+        finally:
+            for bot in bots:
+                bot.stop()
+
+
+def engine_only(loads: dict[str, list[tuple[dict[str, Any], int]]]) -> dict[str, float]:
+    """The dialogue engine alone (no Telegram, no storage): turns per second."""
+    from telegram import Update
+
+    from bot.adapters.telegram.inputs import to_input
+    from bot.brain import default_paths, load_brain
+    from bot.dialogue.types import ButtonInput, Input, UserState
+
+    brain = load_brain(*default_paths())
+    rates = {}
+    for name, load in loads.items():
+        inputs: list[Input] = []
+        for raw, _ in load:
+            update = Update.de_json({"update_id": 1, **raw}, None)
+            if update.callback_query is not None:
+                inputs.append(ButtonInput(update.callback_query.data or ""))
+            elif update.message is not None:
+                converted = to_input(update.message, "bench_bot")
+                if converted is not None:
+                    inputs.append(converted)
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for item in inputs:
+                brain.engine.handle(UserState(language="en"), item, "en")
+            runs.append(time.perf_counter() - start)
+        rates[name] = len(inputs) / min(runs)
+    return rates
+
+
+async def run(count: int, warmup: int, users: int, repeat: int) -> None:
+    """Measure both bots in both modes and print the table with ratios."""
+    loads = workloads(count, users)
+    print(f"migrant-bot throughput: {count} updates per workload from {users} users, "
+          f"best of {repeat}, update concurrency {CONCURRENCY}, {os.cpu_count()} CPU(s)\n")
+    print(f"{'mode':<8} {'workload':<8} {'ours upd/s':>11} {'echo upd/s':>11} {'ratio':>6}")
+    ratios = []
+    for mode in ("polling", "webhook"):
+        figures = await measure(mode, loads, warmup, repeat)
+        ours, echo = figures["ours"], figures["echo"]
+        for name in loads:
+            ratio = ours[name] / echo[name]
+            ratios.append(ratio)
+            print(f"{mode:<8} {name:<8} {ours[name]:>11.0f} {echo[name]:>11.0f} {ratio:>6.2f}",
+                  flush=True)
+    mean = sum(ratios) / len(ratios)
+    verdict = "meets" if min(ratios) >= 0.8 else "below"
+    print(f"\nratio ours/echo: mean {mean:.2f}, min {min(ratios):.2f} ({verdict} the 0.8 "
+          f"target)")
+    engine = engine_only(loads)
+    print("the dialogue engine alone (same inputs, no Telegram, no storage): "
+          + ", ".join(f"{name} {rate:.0f} turns/s" for name, rate in engine.items()))
+    print("Telegram itself allows about 30 messages/s per bot.")
+
+
+def main() -> None:
+    """Parse arguments: run the benchmark, or serve one bot (internal)."""
+    parser = argparse.ArgumentParser(description="Telegram stack throughput benchmark")
+    parser.add_argument("--updates", type=int, default=600, help="updates per workload")
+    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; best is kept")
+    parser.add_argument("--serve", choices=["ours", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=["polling", "webhook"], default="polling",
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.mode)
+        return
+    asyncio.run(run(args.updates, args.warmup, args.users, args.repeat))
+
+
+if __name__ == "__main__":
+    main()

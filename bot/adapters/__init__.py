@@ -1,0 +1,1 @@
+"""Adapters connect the core (brain, dialogue engine) to the outside: Telegram, storage."""

@@ -1,0 +1,86 @@
+"""Build the PTB ``Application``: token, base URL, defaults, rate limiter, handlers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, BaseRateLimiter, Defaults
+
+from bot.adapters.telegram.commands import register_commands
+from bot.adapters.telegram.handlers import register_handlers
+from bot.adapters.telegram.ratelimit import ResilientRateLimiter
+from bot.adapters.telegram.services import Services
+from bot.brain import BrainHolder
+from bot.config import Settings
+from bot.storage import open_repository
+
+__all__ = ["ALLOWED_UPDATES", "CONCURRENT_UPDATES", "POLL_TIMEOUT", "App", "build_application",
+           "services_of"]
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+# Edited messages and channel posts are not asked for (and ignored if they come).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+POLL_TIMEOUT = dt.timedelta(seconds=25)  # long-poll wait inside getUpdates
+# Updates of different users processed at once. Enough to hide Bot API round trips
+# (Telegram allows ~30 messages/s per bot anyway); more only adds pool contention.
+CONCURRENT_UPDATES = 16
+
+
+def build_application(settings: Settings, holder: BrainHolder, *,
+                      rate_limiter: BaseRateLimiter[Any] | None = None,
+                      concurrency: int = CONCURRENT_UPDATES) -> App:
+    """A ready-to-start Application; storage opens in its post_init hook."""
+    services = Services(settings, holder)
+
+    async def startup(app: App) -> None:
+        repo = await open_repository(settings.database_path)
+        services.attach(repo)
+        await register_commands(app.bot, services.brain)
+        log.info("bot @%s started (%s): content %s, languages %s, storage %s",
+                 app.bot.username, settings.bot_mode, services.brain.version,
+                 " ".join(services.brain.content.languages), settings.database_path)
+
+    async def shutdown(app: App) -> None:
+        if services.repo is not None:
+            await services.repo.close()
+            services.repo = None
+
+    defaults = Defaults(parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    app: App = (
+        Application.builder()
+        .token(settings.token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(_file_url(settings.telegram_base_url))
+        .defaults(defaults)
+        .rate_limiter(rate_limiter or ResilientRateLimiter())
+        # Different users in parallel; one user's turns are serialised by Sessions.lock.
+        .concurrent_updates(concurrency)
+        .post_init(startup)
+        .post_shutdown(shutdown)
+        .build()
+    )
+    app.bot_data["services"] = services
+    register_handlers(app, services)
+    return app
+
+
+def services_of(app: App) -> Services:
+    """The Services object of an application built here."""
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+def _file_url(base_url: str) -> str:
+    """Bot API file URL beside the method URL (``.../bot`` -> ``.../file/bot``)."""
+    if base_url.endswith("/bot"):
+        return base_url[: -len("bot")] + "file/bot"
+    return base_url

@@ -1,0 +1,85 @@
+"""``migrant-bot run`` with TELEGRAM_BOT_TOKEN set: wiring only.
+
+Settings -> logging -> brain -> application -> polling or webhook. Problems a
+person can fix (a bad setting, a database that cannot be opened, content that
+does not load) end with one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.adapters.telegram.application import (
+    ALLOWED_UPDATES,
+    POLL_TIMEOUT,
+    build_application,
+)
+from bot.adapters.telegram.logs import configure_logging
+from bot.brain import BrainHolder, ContentError, default_paths, load_brain
+from bot.config import ConfigError, Settings, load_settings
+from bot.storage import StorageError
+
+__all__ = ["run_from_cli"]
+
+log = logging.getLogger(__name__)
+
+
+def run_from_cli(args: argparse.Namespace) -> int:
+    """Run the Telegram bot until interrupted; return the process exit code."""
+    try:
+        settings = load_settings()
+        settings.check_for_run()
+        settings.ensure_database_folder()
+    except ConfigError as exc:
+        print(f"migrant-bot: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format,
+                      secrets=[settings.token(), settings.secret_token() or ""])
+    holder = _load_brain(args, settings)
+    if holder is None:
+        return 2
+    app = build_application(settings, holder)
+    try:
+        if settings.bot_mode == "webhook":
+            app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                            url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
+                            secret_token=settings.secret_token(),
+                            allowed_updates=ALLOWED_UPDATES)
+        else:
+            app.run_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+    except StorageError as exc:
+        print(f"migrant-bot: DATABASE_PATH: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("migrant-bot: TELEGRAM_BOT_TOKEN: the Bot API rejected this token",
+              file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"migrant-bot: cannot reach the Bot API at TELEGRAM_BASE_URL "
+              f"({type(exc).__name__}); check the network and try again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load_brain(args: argparse.Namespace, settings: Settings) -> BrainHolder | None:
+    """The content, from --content/--locales, else the settings, else the defaults."""
+    default_content, default_locales = default_paths()
+    content: Path = getattr(args, "content", None) or settings.content_dir or default_content
+    locales: Path = getattr(args, "locales", None) or settings.locales_dir or default_locales
+    try:
+        brain = load_brain(content, locales)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"migrant-bot: CONTENT_DIR: the content in {content} cannot be loaded "
+              f"({len(exc.problems)} problem(s)); run: migrant-bot validate", file=sys.stderr)
+        return None
+    if brain.problems:
+        log.warning("the content has %d problem(s); run 'migrant-bot validate' to see them",
+                    len(brain.problems))
+    return BrainHolder(brain, content, locales)

@@ -1,0 +1,81 @@
+"""Show an engine ``Turn`` on Telegram: new messages for answers, edits for menus.
+
+Long texts are split with the core's ``split_message``; the buttons go on the
+last part. An edit that Telegram refuses (message too old, deleted, or the
+new text too long for one message) falls back to sending a new message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest
+
+from bot.dialogue.split import split_message
+from bot.dialogue.types import Reply, Turn
+
+__all__ = ["MAX_MESSAGE", "Target", "keyboard", "show_turn"]
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096  # Telegram's limit for one message text
+
+
+class Target:
+    """Where replies go: a chat, maybe a forum thread, maybe a message to edit."""
+
+    def __init__(self, chat_id: int, edit_message_id: int | None = None,
+                 thread_id: int | None = None, reply_to: int | None = None) -> None:
+        self.chat_id = chat_id
+        self.edit_message_id = edit_message_id
+        self.thread_id = thread_id
+        self.reply_to = reply_to  # in groups, answer the message that asked
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a reply, or None when it has no buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+         for row in reply.buttons])
+
+
+async def show_turn(bot: Bot, target: Target, turn: Turn) -> None:
+    """Send or edit every reply of the turn, in order."""
+    for reply in turn.replies:
+        if reply.edit and target.edit_message_id is not None \
+                and await _edit(bot, target, reply):
+            continue
+        await _send(bot, target, reply)
+        target.reply_to = None  # quote the question once, not under every part
+
+
+async def _edit(bot: Bot, target: Target, reply: Reply) -> bool:
+    """Edit the pressed message in place; False when a new message is needed."""
+    if len(reply.text) > MAX_MESSAGE or target.edit_message_id is None:
+        return False
+    try:
+        await bot.edit_message_text(reply.text, chat_id=target.chat_id,
+                                    message_id=target.edit_message_id,
+                                    reply_markup=keyboard(reply))
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return True  # the same menu pressed twice: nothing to change
+        log.info("cannot edit message (%s); sending a new one", exc.message)
+        return False
+    return True
+
+
+async def _send(bot: Bot, target: Target, reply: Reply) -> None:
+    """Send the reply as one or more messages; buttons on the last part."""
+    parts = split_message(reply.text, MAX_MESSAGE)
+    for number, part in enumerate(parts, start=1):
+        last = number == len(parts)
+        quote = ReplyParameters(target.reply_to, allow_sending_without_reply=True) \
+            if target.reply_to is not None and number == 1 else None
+        await bot.send_message(target.chat_id, part,
+                               reply_markup=keyboard(reply) if last else None,
+                               message_thread_id=target.thread_id,
+                               reply_parameters=quote)

@@ -1,0 +1,174 @@
+"""Settings from the environment (pydantic-settings), checked once at start.
+
+A missing or malformed setting becomes a ``ConfigError`` naming the variable,
+so the command line can print one plain line and exit 2 instead of a traceback.
+
+==========================  ==============================================================
+TELEGRAM_BOT_TOKEN          from @BotFather, ``123456:ABC...``; required by ``run``
+TELEGRAM_BASE_URL           Bot API URL the token is appended to (default Telegram's);
+                            e.g. ``http://127.0.0.1:8081/bot`` for a local/fake server
+DATABASE_PATH               SQLite file (default ``./data/migrant-bot.sqlite3``; folder made)
+CONTENT_DIR, LOCALES_DIR    content and catalogues (default ``./content``, ``./locales``)
+BOT_MODE                    ``polling`` (default) or ``webhook``
+WEBHOOK_URL                 public https URL Telegram posts to (webhook mode); its path is
+                            also the path the built-in server listens on
+WEBHOOK_LISTEN / _PORT      address and port of that server (default 0.0.0.0:8443)
+WEBHOOK_SECRET_TOKEN        required in webhook mode; requests without it get 403
+ADMIN_IDS                   comma-separated Telegram user ids allowed to /reload content
+LOG_LEVEL, LOG_FORMAT       ``INFO`` (default) ...; ``text`` (default) or ``json`` lines
+==========================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlparse
+
+from pydantic import SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["DEFAULT_BASE_URL", "ConfigError", "Settings", "load_settings"]
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# Telegram accepts 1-256 characters A-Z a-z 0-9 _ - as a webhook secret token.
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; ``variable`` is the environment name."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+        self.message = message
+
+
+class Settings(BaseSettings):
+    """Everything the Telegram adapter and storage read from the environment."""
+
+    # An empty variable (WEBHOOK_URL=) means "not set", as in a shell script.
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore",
+                                      env_ignore_empty=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = DEFAULT_BASE_URL
+    database_path: Path = Path("./data/migrant-bot.sqlite3")
+    content_dir: Path | None = None
+    locales_dir: Path | None = None
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret_token: SecretStr | None = None
+    # NoDecode: a plain "1,2,3" rather than the JSON list pydantic-settings expects.
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("telegram_bot_token", mode="after")
+    @classmethod
+    def _token_format(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("must look like 123456789:ABCdef... (digits, a colon, then "
+                             "letters, digits, _ or -)")
+        return value
+
+    @field_validator("telegram_base_url", mode="after")
+    @classmethod
+    def _base_url_format(cls, value: str) -> str:
+        if urlparse(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8081/bot")
+        return value
+
+    @field_validator("webhook_url", mode="after")
+    @classmethod
+    def _webhook_url_format(cls, value: str | None) -> str | None:
+        if value and urlparse(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http(s) URL such as https://bot.example.org/telegram")
+        return value or None
+
+    @field_validator("webhook_secret_token", mode="after")
+    @classmethod
+    def _secret_format(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters: letters, digits, _ or -")
+        return value
+
+    @field_validator("webhook_port", mode="after")
+    @classmethod
+    def _port_range(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be a port number between 1 and 65535")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 123,456")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        # LOG_LEVEL=info is an obvious intent; accept it.
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("bot_mode", "log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    # -- checks that depend on what is being started -----------------------------
+    def token(self) -> str:
+        """The bot token, or ConfigError when it is not set (``run`` needs it)."""
+        if self.telegram_bot_token is None:
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "is not set; get a token from @BotFather")
+        return self.telegram_bot_token.get_secret_value()
+
+    def secret_token(self) -> str | None:
+        """The webhook secret token as plain text, if set."""
+        return self.webhook_secret_token.get_secret_value() if self.webhook_secret_token \
+            else None
+
+    def check_for_run(self) -> None:
+        """Raise ConfigError for anything ``migrant-bot run`` would trip over later."""
+        self.token()
+        if self.bot_mode == "webhook":
+            if not self.webhook_url:
+                raise ConfigError("WEBHOOK_URL", "is required when BOT_MODE=webhook")
+            if self.webhook_secret_token is None:
+                raise ConfigError("WEBHOOK_SECRET_TOKEN", "is required when BOT_MODE=webhook")
+
+    def webhook_path(self) -> str:
+        """The path the webhook server listens on: the path of WEBHOOK_URL."""
+        return urlparse(self.webhook_url or "").path.strip("/")
+
+    def ensure_database_folder(self) -> Path:
+        """Create the folder of DATABASE_PATH; ConfigError when that is impossible."""
+        folder = self.database_path.expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError("DATABASE_PATH", f"cannot create folder {folder}: "
+                              f"{exc.strerror or exc}") from None
+        return self.database_path.expanduser()
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment; ConfigError names the bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(field.upper(), message) from None
+

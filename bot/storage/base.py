@@ -1,0 +1,106 @@
+"""What the bot stores, and the small interface every storage backend implements.
+
+The adapter only talks to ``Repository``; SQLite is the first backend, and a
+server database can be added later without touching the adapter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = [
+    "UNMATCHED_RETENTION",
+    "FeedbackCount",
+    "Repository",
+    "StorageError",
+    "UnmatchedCount",
+    "UserRecord",
+]
+
+# Unmatched questions are kept at most this long (the /privacy text promises 90 days).
+UNMATCHED_RETENTION = dt.timedelta(days=90)
+
+
+class StorageError(Exception):
+    """The database cannot be opened or is from a newer version of the bot."""
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """Everything kept about one user: dates, not message times, on purpose."""
+
+    user_id: int
+    language: str | None
+    last_topic: str | None
+    first_seen: dt.date
+    last_seen: dt.date
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class FeedbackCount:
+    """👍/👎 totals for one topic in one language; no user ids."""
+
+    topic: str
+    language: str
+    up: int
+    down: int
+
+
+@dataclass(frozen=True)
+class UnmatchedCount:
+    """How often one normalised unmatched message was seen."""
+
+    text: str
+    language: str | None
+    count: int
+    last_at: dt.datetime
+
+
+class Repository(Protocol):
+    """The storage operations the bot needs; all are coroutines."""
+
+    async def get_user(self, user_id: int) -> UserRecord | None:
+        """The stored user, or None if unknown (or forgotten)."""
+        ...
+
+    async def save_user(self, user: UserRecord) -> None:
+        """Insert or update a user; an existing ``first_seen`` is kept."""
+        ...
+
+    async def set_active(self, user_id: int, active: bool) -> None:
+        """Mark a user (in)active, e.g. inactive after they blocked the bot."""
+        ...
+
+    async def delete_user(self, user_id: int) -> None:
+        """Delete everything tied to this user id."""
+        ...
+
+    async def add_feedback(self, topic: str, language: str, value: int) -> None:
+        """Count one vote (+1 up, -1 down) for a topic in a language."""
+        ...
+
+    async def feedback_counts(self) -> list[FeedbackCount]:
+        """All feedback totals, by topic then language."""
+        ...
+
+    async def add_unmatched(self, text: str, language: str | None,
+                            at: dt.datetime | None = None) -> None:
+        """Record one message the bot could not match (normalised text, no user id)."""
+        ...
+
+    async def purge_unmatched(self, now: dt.datetime | None = None) -> int:
+        """Delete unmatched entries older than the retention; return how many."""
+        ...
+
+    async def top_unmatched(self, language: str | None = None, days: int | None = None,
+                            limit: int = 30, now: dt.datetime | None = None,
+                            ) -> list[UnmatchedCount]:
+        """The most frequent unmatched messages, optionally for one language / period."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connection."""
+        ...

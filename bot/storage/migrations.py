@@ -1,0 +1,92 @@
+"""Versioned schema migrations: an ordered list, each applied once in a transaction.
+
+To change the schema, append a ``Migration`` with the next version number;
+never edit one that has shipped (databases in the field already ran it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.storage.base import StorageError
+
+__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "schema_version"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "users, feedback counts, unmatched messages", (
+        """CREATE TABLE users (
+               user_id    INTEGER PRIMARY KEY,
+               language   TEXT,
+               last_topic TEXT,
+               first_seen TEXT NOT NULL,   -- YYYY-MM-DD: a date, not a message time
+               last_seen  TEXT NOT NULL,
+               active     INTEGER NOT NULL DEFAULT 1
+           )""",
+        # No user id: votes are only counted.
+        """CREATE TABLE feedback (
+               topic    TEXT NOT NULL,
+               language TEXT NOT NULL,
+               up       INTEGER NOT NULL DEFAULT 0,
+               down     INTEGER NOT NULL DEFAULT 0,
+               PRIMARY KEY (topic, language)
+           )""",
+        # No user id: normalised text, detected language and when.
+        """CREATE TABLE unmatched (
+               id       INTEGER PRIMARY KEY,
+               text     TEXT NOT NULL,
+               language TEXT,
+               at       TEXT NOT NULL     -- UTC, ISO 8601 to the second
+           )""",
+        "CREATE INDEX unmatched_at ON unmatched (at)",
+        "CREATE INDEX unmatched_text ON unmatched (text)",
+    )),
+)
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    """The highest applied migration (0 for a new database)."""
+    await db.execute("""CREATE TABLE IF NOT EXISTS schema_version (
+                            version    INTEGER PRIMARY KEY,
+                            applied_at TEXT NOT NULL
+                        )""")
+    async with db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def apply_migrations(db: aiosqlite.Connection,
+                           migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Bring the schema up to date; return the version it is at now."""
+    current = await schema_version(db)
+    latest = max((m.version for m in migrations), default=0)
+    if current > latest:
+        raise StorageError(f"the database is at schema version {current}, newer than this "
+                           f"bot knows ({latest}); upgrade the bot")
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version <= current:
+            continue
+        # One transaction per migration: a failure leaves the previous version intact.
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migration.statements:
+                await db.execute(statement)
+            await db.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                             (migration.version,
+                              dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        await db.execute("COMMIT")
+        current = migration.version
+    return current

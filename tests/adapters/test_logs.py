@@ -1,0 +1,51 @@
+"""The logging set-up on its own: redaction filter and JSON lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from bot.adapters.telegram.logs import REDACTED, JsonFormatter, RedactingFilter, configure_logging
+
+
+def test_the_filter_redacts_message_arguments_and_tracebacks() -> None:
+    token = "123456:SECRET-token_value"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter([token]))
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning("url https://api.telegram.org/bot%s/getMe", token)
+        log.warning(f"inline {token}")
+        try:
+            raise RuntimeError(f"failed calling /bot{token}/sendMessage")
+        except RuntimeError:
+            log.exception("request failed")
+        log.warning("stack", stack_info=True, extra={"x": token})
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    output = stream.getvalue()
+    assert token not in output
+    assert output.count(REDACTED) >= 3
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert lines[0]["message"] == f"url https://api.telegram.org/bot{REDACTED}/getMe"
+    assert "RuntimeError" in lines[2]["exception"]
+
+
+def test_configure_logging_writes_json_lines() -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    handler = configure_logging("INFO", "json", stream=stream)
+    try:
+        logging.getLogger("test.json").info("hello %s", "world")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    record = json.loads(stream.getvalue().splitlines()[-1])
+    assert record["message"] == "hello world" and record["level"] == "INFO"

@@ -1,0 +1,74 @@
+"""``migrant-bot report unmatched|feedback`` reads the database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.storage import SqliteRepository
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    now = dt.datetime.now(dt.UTC)
+
+    async def fill() -> None:
+        repo = await SqliteRepository.open(path)
+        for _ in range(3):
+            await repo.add_unmatched("lottery numbers", "en", now)
+        await repo.add_unmatched("lottery numbers", "en", now - dt.timedelta(days=10))
+        await repo.add_unmatched("ผลบอล", "th", now)
+        await repo.add_unmatched("weather", "en", now - dt.timedelta(days=20))
+        await repo.add_feedback("permit_renew", "th", 1)
+        await repo.add_feedback("permit_renew", "th", -1)
+        await repo.add_feedback("permit_renew", "th", 1)
+        await repo.close()
+
+    asyncio.run(fill())
+    return path
+
+
+def test_unmatched_most_frequent_first(database: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "unmatched"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split(None, 2) for line in lines[2:]]
+    assert rows == [["4", "en", "lottery numbers"], ["1", "th", "ผลบอล"],
+                    ["1", "en", "weather"]]
+
+
+def test_unmatched_by_language_and_days(database: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "unmatched", "--lang", "en", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "in 'en' in the last 7 day(s)" in out
+    assert "    3  en    lottery numbers" in out
+    assert "weather" not in out and "ผลบอล" not in out
+
+
+def test_unmatched_when_there_is_nothing(database: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "unmatched", "--lang", "km"]) == 0
+    assert "No unmatched messages in 'km'." in capsys.readouterr().out
+
+
+def test_feedback_counts(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "feedback"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == ["permit_renew", "th", "2", "1"]
+
+
+def test_a_bad_database_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DATABASE_PATH", "/proc/nope/bot.sqlite3")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "unmatched"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DATABASE_PATH" in err

@@ -1,0 +1,87 @@
+"""End to end in webhook mode: PTB's webhook server behind the secret token."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from bot.brain import Brain, BrainHolder
+from bot.dialogue.types import CommandInput, UserState
+from tests.adapters.driver import LANGS, bot_running
+from tests.fakes.bot_api import FakeBotAPI
+from tests.fakes.updates import Updates
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.timeout(60)]
+
+SECRET = "s3cret-Token_for_tests"
+_user_ids = itertools.count(40_001)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def hook(fake: FakeBotAPI, holder: BrainHolder,
+               tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """Run the bot in webhook mode; yields the URL Telegram would post to."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    db = tmp_path_factory.mktemp("webhook") / "bot.sqlite3"
+    async with bot_running(fake, holder, db, bot_mode="webhook", webhook_url=url,
+                           webhook_listen="127.0.0.1", webhook_port=port,
+                           webhook_secret_token=SECRET):
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=5) as http:
+        yield http
+
+
+async def test_the_webhook_is_registered_with_the_secret(hook: str, fake: FakeBotAPI) -> None:
+    registered = fake.webhook()
+    assert registered["url"] == hook
+    assert registered["secret_token"] == SECRET
+    assert "message" in registered["allowed_updates"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_updates_with_the_secret_are_answered(
+        hook: str, client: httpx.AsyncClient, fake: FakeBotAPI, updates: Updates,
+        brain: Brain, lang: str) -> None:
+    user = next(_user_ids)
+    update = updates.message(user, "/menu", lang=lang)
+    update["update_id"] = fake.next_update_id()
+    mark = fake.call_count()
+    response = await client.post(hook, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status_code == 200
+    call = await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == user,
+                               since=mark)
+    expected = brain.engine.handle(UserState(), CommandInput("menu"), lang)
+    assert call.text == expected.replies[0].text
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}],
+                         ids=["missing", "wrong"])
+async def test_updates_without_the_secret_are_rejected(
+        hook: str, client: httpx.AsyncClient, fake: FakeBotAPI, updates: Updates,
+        headers: dict[str, str]) -> None:
+    user = next(_user_ids)
+    update = updates.message(user, "/menu")
+    update["update_id"] = fake.next_update_id()
+    mark = fake.call_count()
+    response = await client.post(hook, json=update, headers=headers)
+    assert response.status_code == 403
+    await asyncio.sleep(0.3)
+    assert not fake.calls(chat_id=user, since=mark), "a rejected update is not processed"

@@ -1,0 +1,1 @@
+"""Test doubles for the Telegram adapter: a fake Bot API and update builders."""

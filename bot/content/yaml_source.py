@@ -17,6 +17,10 @@ from bot.content.problems import Problem
 
 __all__ = ["YamlDocument", "read_yaml"]
 
+# libyaml's C parser when PyYAML was built with it: same nodes and line marks,
+# several times faster on thousands of examples.
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Loc = tuple[str | int, ...]
 
 
@@ -47,7 +51,7 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
     except OSError as exc:
         return None, [Problem.at(display, 1, f"cannot read file: {exc.strerror}")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from bot.content.tree import OUT_OF_SCOPE
@@ -52,8 +53,9 @@ class MatchResult:
     intent: bool = False
 
 
-# Candidate examples scored with rapidfuzz after the bigram prefilter.
-_PREFILTER = 250
+# Candidate examples scored with rapidfuzz after the bigram prefilter. partial_ratio
+# is the costly step; accuracy on the eval set is flat from 60 candidates up.
+_PREFILTER = 80
 # Signals and their weights, tuned with ``migrant-bot eval`` (see benchmarks/README.md):
 # the score is W_PARTIAL * partial_ratio + (1 - W_PARTIAL) * F, where F is the
 # F-beta of "how much of the example is in the message" (containment) and
@@ -97,20 +99,25 @@ class Matcher:
                     scores: dict[str, Candidate]) -> None:
         idx = self.index
         q_grams = bigrams(query)
-        if not q_grams:
+        if not q_grams or not idx.entries:
             return
         q_weight = sum(idx.idf.get(g, 1.0) for g in q_grams) or 1.0
-        shared: dict[int, float] = {}
+        shared = np.zeros(len(idx.entries), dtype=np.float64)
         for gram in q_grams:
-            weight = idx.idf.get(gram)
-            if weight is None:
-                continue
-            for i in idx.postings[gram]:
-                shared[i] = shared.get(i, 0.0) + weight
-        if not shared:
+            postings = idx.postings.get(gram)
+            if postings is not None:
+                shared[postings] += idx.idf[gram]  # a posting list holds each entry once
+        hit = np.flatnonzero(shared)
+        if hit.size == 0:
             return
-        overlap = {i: _f_beta(w / idx.entry_weight[i], w / q_weight) for i, w in shared.items()}
-        best = sorted(overlap, key=lambda i: -overlap[i])[:_PREFILTER]
+        contain = shared[hit] / idx.entry_weight[hit]
+        cover = shared[hit] / q_weight
+        overlap_values = (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
+        if hit.size > _PREFILTER:
+            keep = np.argpartition(-overlap_values, _PREFILTER - 1)[:_PREFILTER]
+            hit, overlap_values = hit[keep], overlap_values[keep]
+        overlap = dict(zip(hit.tolist(), overlap_values.tolist(), strict=True))
+        best = sorted(overlap, key=lambda i: -overlap[i])
         per_owner: dict[str, list[tuple[float, int]]] = {}
         for i in best:
             entry = idx.entries[i]

@@ -49,6 +49,7 @@ locales: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_matcher.py
+	$(BIN)/python benchmarks/bench_throughput.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -14,6 +14,9 @@ WEBHOOK_URL                 public https URL Telegram posts to (webhook mode); i
                             also the path the built-in server listens on
 WEBHOOK_LISTEN / _PORT      address and port of that server (default 0.0.0.0:8443)
 WEBHOOK_SECRET_TOKEN        required in webhook mode; requests without it get 403
+HEALTH_PORT                 port of /healthz, /metrics and /reload in polling mode (default
+                            8080, all addresses; 0 = no server); in webhook mode they are
+                            served beside the webhook on WEBHOOK_PORT
 ADMIN_IDS                   comma-separated Telegram user ids allowed to /reload content
 LOG_LEVEL, LOG_FORMAT       ``INFO`` (default) ...; ``text`` (default) or ``json`` lines
 ==========================  ==============================================================
@@ -63,6 +66,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
+    health_port: int = 8080
     # NoDecode: a plain "1,2,3" rather than the JSON list pydantic-settings expects.
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -103,6 +107,13 @@ class Settings(BaseSettings):
     def _port_range(cls, value: int) -> int:
         if not 1 <= value <= 65535:
             raise ValueError("must be a port number between 1 and 65535")
+        return value
+
+    @field_validator("health_port", mode="after")
+    @classmethod
+    def _health_port_range(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("must be a port number between 1 and 65535 (0 = no health server)")
         return value
 
     @field_validator("admin_ids", mode="before")

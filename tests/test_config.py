@@ -10,7 +10,7 @@ from bot.config import DEFAULT_BASE_URL, ConfigError, Settings, load_settings
 
 VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_PATH", "CONTENT_DIR",
              "LOCALES_DIR", "BOT_MODE", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT",
-             "WEBHOOK_SECRET_TOKEN", "ADMIN_IDS", "LOG_LEVEL", "LOG_FORMAT")
+             "WEBHOOK_SECRET_TOKEN", "HEALTH_PORT", "ADMIN_IDS", "LOG_LEVEL", "LOG_FORMAT")
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +26,7 @@ def test_defaults() -> None:
     assert settings.database_path == Path("./data/migrant-bot.sqlite3")
     assert settings.bot_mode == "polling"
     assert (settings.webhook_listen, settings.webhook_port) == ("0.0.0.0", 8443)
+    assert settings.health_port == 8080
     assert settings.admin_ids == ()
     assert (settings.log_level, settings.log_format) == ("INFO", "text")
 
@@ -38,7 +39,7 @@ def test_everything_from_the_environment(monkeypatch: pytest.MonkeyPatch,
         "CONTENT_DIR": "/srv/content", "LOCALES_DIR": "/srv/locales", "BOT_MODE": "Webhook",
         "WEBHOOK_URL": "https://bot.example.org/tg/hook", "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": "8080", "WEBHOOK_SECRET_TOKEN": "s3cret_-X", "ADMIN_IDS": "1, 22,333",
-        "LOG_LEVEL": "debug", "LOG_FORMAT": "JSON",
+        "LOG_LEVEL": "debug", "LOG_FORMAT": "JSON", "HEALTH_PORT": "9090",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -47,6 +48,7 @@ def test_everything_from_the_environment(monkeypatch: pytest.MonkeyPatch,
     assert settings.token() == "123456:ABC-def_ghi"
     assert settings.secret_token() == "s3cret_-X"
     assert settings.bot_mode == "webhook" and settings.webhook_port == 8080
+    assert settings.health_port == 9090
     assert settings.webhook_path() == "tg/hook"
     assert settings.admin_ids == (1, 22, 333)
     assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
@@ -77,6 +79,8 @@ def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None
     ("WEBHOOK_URL", "bot.example.org/hook"),
     ("WEBHOOK_PORT", "eighty"),
     ("WEBHOOK_PORT", "0"),
+    ("HEALTH_PORT", "65536"),
+    ("HEALTH_PORT", "-1"),
     ("WEBHOOK_SECRET_TOKEN", "has spaces"),
     ("ADMIN_IDS", "1;2"),
     ("LOG_LEVEL", "chatty"),
@@ -92,6 +96,11 @@ def test_a_malformed_variable_is_named(monkeypatch: pytest.MonkeyPatch, name: st
     assert "\n" not in str(error.value)
     if "TOKEN" in name:
         assert value not in str(error.value), "a secret is never echoed"
+
+
+def test_health_port_zero_disables_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEALTH_PORT", "0")
+    assert load_settings().health_port == 0
 
 
 def test_run_needs_a_token() -> None:

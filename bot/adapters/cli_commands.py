@@ -1,20 +1,57 @@
-"""Extra ``migrant-bot`` commands that need storage: ``report unmatched|feedback``."""
+"""Extra ``migrant-bot`` commands that need storage or the running bot.
+
+``report unmatched|feedback`` read the database; ``backup`` and ``restore``
+copy it safely while the bot may run; ``reload`` asks the running bot (found
+through the lock file beside DATABASE_PATH) to reload its content.
+
+Exit codes: 0 done, 1 failed, 2 a usage or configuration problem (one line on
+stderr saying which).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sqlite3
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, load_settings
 from bot.storage import StorageError, open_repository
 
-__all__ = ["add_commands"]
+__all__ = ["RELOAD_TIMEOUT", "add_commands"]
+
+# Seconds: a reload validates every content file before answering.
+RELOAD_TIMEOUT = 120.0
+_PROG = "migrant-bot"
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
-    """Register ``report`` and its subcommands on the main parser."""
+    """Register ``report``, ``backup``, ``restore`` and ``reload`` on the main parser."""
+    _add_report(sub)
+
+    p = sub.add_parser("backup", help="copy the database (DATABASE_PATH) safely, even while "
+                                      "the bot runs")
+    p.add_argument("path", type=Path, help="the backup file, or an existing folder to put a "
+                                           "dated file in")
+    p.set_defaults(func=_cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database (DATABASE_PATH) with a backup")
+    p.add_argument("backup_file", type=Path, metavar="BACKUP_FILE")
+    p.add_argument("--force", action="store_true",
+                   help="restore even though a running bot uses the database (restart it "
+                        "right after)")
+    p.set_defaults(func=_cmd_restore)
+
+    p = sub.add_parser("reload", help="make the running bot reload its content (it keeps the "
+                                      "old content if the new one has problems)")
+    p.set_defaults(func=_cmd_reload)
+
+
+def _add_report(sub: argparse._SubParsersAction[Any]) -> None:
+    """``report unmatched|feedback``."""
     report = sub.add_parser("report", help="print reports from the bot's database")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
 
@@ -96,3 +133,119 @@ def _run(coro: Any) -> Any:
     except StorageError as exc:
         print(f"migrant-bot: DATABASE_PATH: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+# -- backup / restore ---------------------------------------------------------------
+def _cmd_backup(args: argparse.Namespace) -> int:
+    """Copy DATABASE_PATH with SQLite's online backup (safe while the bot writes)."""
+    from bot.ops.backup import BackupError, backup
+
+    database = _database_path()
+    if database is None:
+        return 2
+    if not database.is_file():
+        return _fail(2, f"DATABASE_PATH: no database at {database} (has the bot run yet?)")
+    destination: Path = args.path.expanduser()
+    if str(args.path).endswith(("/", os.sep)):
+        destination.mkdir(parents=True, exist_ok=True)  # "backups/" names a folder
+    try:
+        written = backup(database, destination)
+    except BackupError as exc:
+        return _fail(1, f"backup failed: {exc}")
+    except (OSError, sqlite3.Error) as exc:
+        return _fail(1, f"backup failed: {_reason(exc)}")
+    print(f"Backed up {database} to {written} ({written.stat().st_size // 1024} KiB).")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    """Replace DATABASE_PATH with a checked backup; refuse a live database unless forced."""
+    from bot.ops.backup import BackupError, restore
+    from bot.ops.dblock import read_live_info
+
+    database = _database_path()
+    if database is None:
+        return 2
+    source: Path = args.backup_file.expanduser()
+    if not source.is_file():
+        return _fail(2, f"no backup file at {source}")
+    try:
+        live = read_live_info(database)
+        restore(source, database, force=args.force)
+    except BackupError as exc:
+        return _fail(1, f"restore refused: {exc}")
+    except (OSError, sqlite3.Error) as exc:
+        return _fail(1, f"restore failed: {_reason(exc)}")
+    print(f"Restored {database} from {source}.")
+    if live is not None:
+        # The running bot still has the replaced file open and would keep using it.
+        print(f"{_PROG}: warning: the bot (pid {live.get('pid', '?')}) still uses the old "
+              f"database: restart it now", file=sys.stderr)
+    return 0
+
+
+# -- reload -------------------------------------------------------------------------
+def _cmd_reload(args: argparse.Namespace) -> int:
+    """POST /reload to the bot running on DATABASE_PATH; print the version or the problems."""
+    import httpx
+
+    from bot.ops.dblock import read_live_info
+
+    database = _database_path()
+    if database is None:
+        return 2
+    try:
+        info = read_live_info(database)
+    except OSError as exc:
+        return _fail(2, f"cannot read the lock file beside {database}: {_reason(exc)}")
+    if info is None:
+        return _fail(2, f"no bot is running on DATABASE_PATH ({database}); nothing to reload")
+    port = info.get("health_port")
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        return _fail(2, f"the running bot (pid {info.get('pid', '?')}) has no HTTP server "
+                        f"(HEALTH_PORT=0); reload it with: kill -HUP {info.get('pid', '<pid>')}")
+    url = f"http://127.0.0.1:{port}/reload"
+    try:
+        response = httpx.post(url, timeout=httpx.Timeout(RELOAD_TIMEOUT, connect=5.0))
+    except httpx.HTTPError as exc:
+        return _fail(1, f"cannot reach the bot at {url}: {type(exc).__name__}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return _fail(1, f"unexpected answer from {url} (HTTP {response.status_code}, not a "
+                        f"JSON object)")
+    if response.status_code == 200 and body.get("ok"):
+        print(f"Reloaded: content version {body.get('version', '?')}")
+        return 0
+    problems = body.get("problems")
+    if response.status_code == 422 and isinstance(problems, list):
+        for problem in problems:
+            print(problem)
+        print("The bot keeps serving the previous content.")
+        return 1
+    reason = body.get("error") or f"HTTP {response.status_code}"
+    return _fail(1, f"reload failed: {reason}; the bot keeps serving the previous content")
+
+
+def _database_path() -> Path | None:
+    """DATABASE_PATH from the settings; None (after one line on stderr) when invalid."""
+    try:
+        return load_settings().database_path.expanduser()
+    except ConfigError as exc:
+        print(f"{_PROG}: {exc}", file=sys.stderr)
+        return None
+
+
+def _fail(code: int, message: str) -> int:
+    """Print one line on stderr and return the exit code."""
+    print(f"{_PROG}: {message}", file=sys.stderr)
+    return code
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason without a traceback: the OS message, else the exception's text."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

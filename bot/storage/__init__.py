@@ -3,7 +3,9 @@
 import os
 
 from bot.storage.base import (
+    ACTIVITY_KINDS,
     UNMATCHED_RETENTION,
+    ActivityCount,
     FeedbackCount,
     Repository,
     StorageError,
@@ -13,7 +15,9 @@ from bot.storage.base import (
 from bot.storage.sqlite import SqliteRepository
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "UNMATCHED_RETENTION",
+    "ActivityCount",
     "FeedbackCount",
     "Repository",
     "SqliteRepository",

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = [
+    "ACTIVITY_KINDS",
     "UNMATCHED_RETENTION",
+    "ActivityCount",
     "FeedbackCount",
     "Repository",
     "StorageError",
@@ -21,6 +23,9 @@ __all__ = [
 
 # Unmatched questions are kept at most this long (the /privacy text promises 90 days).
 UNMATCHED_RETENTION = dt.timedelta(days=90)
+# What the daily activity counters count: the three outcomes of matching a typed
+# message, and every answer shown (typed, tapped or deep-linked).
+ACTIVITY_KINDS = ("answer", "did_you_mean", "fallback", "topic_shown")
 
 
 class StorageError(Exception):
@@ -57,6 +62,17 @@ class UnmatchedCount:
     language: str | None
     count: int
     last_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """How often something happened on one UTC day in one language; no user ids."""
+
+    day: dt.date
+    language: str | None
+    kind: str            # one of ACTIVITY_KINDS
+    topic: str | None
+    count: int
 
 
 class Repository(Protocol):
@@ -99,6 +115,20 @@ class Repository(Protocol):
                             limit: int = 30, now: dt.datetime | None = None,
                             ) -> list[UnmatchedCount]:
         """The most frequent unmatched messages, optionally for one language / period."""
+        ...
+
+    async def count_active_users(self, since: dt.date) -> int:
+        """Users not marked inactive whose last visit was on ``since`` or later."""
+        ...
+
+    async def add_activity(self, kind: str, language: str | None, topic: str | None = None,
+                           day: dt.date | None = None) -> None:
+        """Add one to a daily counter (``day`` defaults to today, UTC)."""
+        ...
+
+    async def activity(self, since: dt.date, until: dt.date | None = None,
+                       ) -> list[ActivityCount]:
+        """The daily counters from ``since`` to ``until`` (both included; default: today)."""
         ...
 
     async def close(self) -> None:

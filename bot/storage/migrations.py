@@ -51,6 +51,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX unmatched_at ON unmatched (at)",
         "CREATE INDEX unmatched_text ON unmatched (text)",
     )),
+    Migration(2, "daily activity counters for /stats", (
+        # Counts only, no user id. '' (not NULL) for "none": NULLs would make
+        # every row distinct in the primary key, and the upsert would never hit.
+        """CREATE TABLE activity (
+               day      TEXT NOT NULL,             -- YYYY-MM-DD, UTC
+               language TEXT NOT NULL DEFAULT '',
+               kind     TEXT NOT NULL,             -- answer | did_you_mean | fallback | ...
+               topic    TEXT NOT NULL DEFAULT '',
+               count    INTEGER NOT NULL DEFAULT 0,
+               PRIMARY KEY (day, language, kind, topic)
+           )""",
+        # /stats counts active users by last visit.
+        "CREATE INDEX users_last_seen ON users (last_seen)",
+    )),
 )
 
 

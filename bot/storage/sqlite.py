@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.storage.base import (
     UNMATCHED_RETENTION,
+    ActivityCount,
     FeedbackCount,
     StorageError,
     UnmatchedCount,
@@ -29,6 +30,10 @@ _MAX_UNMATCHED_CHARS = 200
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _utc_today() -> dt.date:
+    return _utcnow().date()
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -108,6 +113,33 @@ class SqliteRepository:
     async def delete_user(self, user_id: int) -> None:
         """Delete everything tied to this user id (only the users row holds one)."""
         await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+
+    async def count_active_users(self, since: dt.date) -> int:
+        """Users not marked inactive whose last visit was on ``since`` or later."""
+        async with self._db.execute("SELECT COUNT(*) FROM users WHERE active = 1 "
+                                    "AND last_seen >= ?", (since.isoformat(),)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    # -- daily activity counters -------------------------------------------------
+    async def add_activity(self, kind: str, language: str | None, topic: str | None = None,
+                           day: dt.date | None = None) -> None:
+        """Add one to a daily counter (``day`` defaults to today, UTC)."""
+        await self._db.execute(
+            "INSERT INTO activity (day, language, kind, topic, count) VALUES (?, ?, ?, ?, 1) "
+            "ON CONFLICT (day, language, kind, topic) DO UPDATE SET count = count + 1",
+            ((day or _utc_today()).isoformat(), language or "", kind, topic or ""))
+
+    async def activity(self, since: dt.date, until: dt.date | None = None,
+                       ) -> list[ActivityCount]:
+        """The daily counters from ``since`` to ``until`` (both included; default: today)."""
+        async with self._db.execute(
+                "SELECT day, language, kind, topic, count FROM activity "
+                "WHERE day >= ? AND day <= ? ORDER BY day, language, kind, topic",
+                (since.isoformat(), (until or _utc_today()).isoformat())) as cur:
+            rows = await cur.fetchall()
+        return [ActivityCount(dt.date.fromisoformat(r[0]), r[1] or None, r[2], r[3] or None,
+                              int(r[4])) for r in rows]
 
     # -- feedback ----------------------------------------------------------------
     async def add_feedback(self, topic: str, language: str, value: int) -> None:

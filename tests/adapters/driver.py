@@ -22,9 +22,13 @@ POLL = dt.timedelta(seconds=1)
 
 
 def settings_for(fake: FakeBotAPI, db: Path, **overrides: Any) -> Settings:
-    """Settings pointing the bot at the fake (constructed, not read from the env)."""
+    """Settings pointing the bot at the fake (constructed, not read from the env).
+
+    No health server unless asked for: modules run several bots, and 8080 may be taken.
+    """
     values: dict[str, Any] = {"telegram_bot_token": fake.token,
-                              "telegram_base_url": fake.base_url, "database_path": db}
+                              "telegram_base_url": fake.base_url, "database_path": db,
+                              "health_port": 0}
     values.update(overrides)
     return Settings(**values)
 

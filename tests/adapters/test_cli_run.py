@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "migrant-bot"
 _CONFIG_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_PATH", "BOT_MODE",
                 "WEBHOOK_URL", "WEBHOOK_SECRET_TOKEN", "WEBHOOK_PORT", "WEBHOOK_LISTEN",
-                "ADMIN_IDS", "LOG_LEVEL", "LOG_FORMAT", "CONTENT_DIR", "LOCALES_DIR")
+                "ADMIN_IDS", "LOG_LEVEL", "LOG_FORMAT", "CONTENT_DIR", "LOCALES_DIR",
+                "HEALTH_PORT")
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -47,7 +48,8 @@ def test_run_polls_answers_and_stops_on_ctrl_c(fake: FakeBotAPI, tmp_path: Path)
     process = subprocess.Popen(
         [str(CLI), "run"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env=_env(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_BASE_URL=fake.base_url,
-                            DATABASE_PATH=str(db), LOG_LEVEL="DEBUG", LOG_FORMAT="json"))
+                            DATABASE_PATH=str(db), LOG_LEVEL="DEBUG", LOG_FORMAT="json",
+                            HEALTH_PORT="0"))  # 8080 may be taken on a test machine
     try:
         _wait(fake, lambda c: c.method == "getUpdates", timeout=30)
         fake.add_update(Updates().message(777, "/start", lang="vi"))

@@ -1,4 +1,4 @@
-"""End to end in webhook mode: PTB's webhook server behind the secret token."""
+"""End to end in webhook mode: the bot's own server, the webhook behind the secret token."""
 
 from __future__ import annotations
 
@@ -85,3 +85,23 @@ async def test_updates_without_the_secret_are_rejected(
     assert response.status_code == 403
     await asyncio.sleep(0.3)
     assert not fake.calls(chat_id=user, since=mark), "a rejected update is not processed"
+
+
+async def test_a_body_that_is_no_update_is_a_bad_request(
+        hook: str, client: httpx.AsyncClient) -> None:
+    response = await client.post(hook, content=b"{not json",
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status_code == 400
+
+
+async def test_health_and_metrics_share_the_webhook_port(
+        hook: str, client: httpx.AsyncClient, brain: Brain) -> None:
+    base = hook.rsplit("/", 1)[0]
+    health = await client.get(f"{base}/healthz")
+    assert health.status_code == 200
+    assert health.json()["content_version"] == brain.version
+    metrics = await client.get(f"{base}/metrics")
+    assert metrics.status_code == 200
+    assert 'migrantbot_updates_total{kind="command"} ' in metrics.text
+    # Only the webhook path takes updates; nothing else on the port does.
+    assert (await client.post(f"{base}/other-path", json={})).status_code == 404

@@ -1,48 +1,157 @@
-"""Commands for the ids in ADMIN_IDS (private chat only): /reload the content.
+"""Commands for the ids in ADMIN_IDS (private chat only): /stats, /unmatched, /reload.
 
 Others sending these get the engine's usual "unknown command" answer, so the
-commands stay invisible; they are not in the public command menu.
+commands stay invisible; they are not in the public command menu. Each refused
+attempt is logged with the user id and the command name, never the message.
 """
 
 from __future__ import annotations
 
-import asyncio
-import html
 import logging
+from collections.abc import Awaitable, Callable
+from html import escape as html_escape
 
 from telegram import Bot, Message, User
 
 from bot.adapters.telegram.inputs import is_private
+from bot.adapters.telegram.reload import reload_content
 from bot.adapters.telegram.services import Services
-from bot.brain import ContentError
 from bot.dialogue.types import CommandInput
+from bot.ops.stats import ACTIVE_DAYS, WEEK_DAYS, Stats, collect_stats
+from bot.storage.base import UNMATCHED_RETENTION
 
-__all__ = ["ADMIN_COMMANDS", "handle_admin_command"]
+__all__ = ["ADMIN_COMMANDS", "MESSAGE_LIMIT", "fit_message", "fits", "format_stats",
+           "handle_admin_command"]
 
 log = logging.getLogger(__name__)
 
-ADMIN_COMMANDS = frozenset({"reload"})
-_MAX_LISTED = 15
+MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
+_MAX_PROBLEMS = 15
+_UNMATCHED_PER_LANGUAGE = 10
+_UNMATCHED_ONE_LANGUAGE = 40  # /unmatched th: one language gets the whole message
+_CUT_NOTE = "…(cut to fit one message)"
+
+Command = Callable[[Services, User, str], Awaitable[str]]
 
 
 async def handle_admin_command(services: Services, bot: Bot, message: Message, user: User,
                                command: CommandInput) -> bool:
     """Run an admin command; False when it is not one (or the user is no admin)."""
-    if command.name not in ADMIN_COMMANDS or not is_private(message) \
-            or not services.is_admin(user.id):
+    run = _COMMANDS.get(command.name)
+    if run is None:
         return False
-    # Loading validates every content file: seconds of CPU, so not on the event loop.
-    try:
-        brain = await asyncio.to_thread(services.holder.reload)
-    except ContentError as exc:
-        listed = "\n".join(html.escape(str(p)) for p in exc.problems[:_MAX_LISTED])
-        more = len(exc.problems) - _MAX_LISTED
-        text = (f"<b>Not reloaded</b>: {len(exc.problems)} content problem(s); the bot "
-                f"keeps the previous content.\n<pre>{listed}</pre>"
-                + (f"\n…and {more} more" if more > 0 else ""))
-        log.warning("admin %d: reload refused, %d problem(s)", user.id, len(exc.problems))
-    else:
-        text = f"Reloaded: content version <code>{html.escape(brain.version)}</code>."
-        log.info("admin %d reloaded the content: version %s", user.id, brain.version)
-    await bot.send_message(message.chat_id, text)
+    if not services.is_admin(user.id) or not is_private(message):
+        # Id and command name only: the argument is text the user typed.
+        log.warning("refused admin command /%s from user %d (%s)", command.name, user.id,
+                    "not a private chat" if services.is_admin(user.id) else "not an admin")
+        return False
+    log.info("admin %d: /%s", user.id, command.name)
+    await bot.send_message(message.chat_id, await run(services, user, command.arg))
     return True
+
+
+async def _reload(services: Services, user: User, arg: str) -> str:
+    """/reload: validate and swap the content; list the problems when it is refused."""
+    result = await reload_content(services, f"admin {user.id} /reload")
+    if result.ok:
+        return f"Reloaded: content version <code>{_escape(result.version)}</code>."
+    head = (f"<b>Not reloaded</b>: {len(result.problems)} content problem(s); the bot keeps "
+            f"the previous content (version <code>{_escape(result.version)}</code>).")
+    listed = "\n".join(_escape(p) for p in result.problems[:_MAX_PROBLEMS])
+    more = len(result.problems) - _MAX_PROBLEMS
+    tail = [f"…and {more} more; run: migrant-bot validate"] if more > 0 else []
+    text = "\n".join([head, f"<pre>{listed}</pre>", *tail])
+    if fits(text):
+        return text
+    # Long paths and messages: one problem per block, as many as fit.
+    return fit_message([head, *(_escape(p) for p in result.problems)])
+
+
+async def _stats(services: Services, user: User, arg: str) -> str:
+    """/stats: users, messages, topics, fallback rate and feedback."""
+    stats = await collect_stats(services.sessions.repo,
+                                languages=services.brain.content.languages)
+    return format_stats(stats)
+
+
+async def _unmatched(services: Services, user: User, arg: str) -> str:
+    """/unmatched [language]: the most frequent messages the bot did not understand."""
+    repo = services.sessions.repo
+    languages = services.brain.content.languages
+    wanted = arg.strip().lower()
+    if wanted and wanted not in languages:
+        return (f"Unknown language <code>{_escape(wanted)}</code>; use one of: "
+                f"{_escape(' '.join(languages))}.")
+    chosen = (wanted,) if wanted else languages
+    limit = _UNMATCHED_ONE_LANGUAGE if wanted else _UNMATCHED_PER_LANGUAGE
+    blocks = [f"<b>Not understood</b>, most frequent first (last "
+              f"{UNMATCHED_RETENTION.days} days; /unmatched <i>language</i> for more)"]
+    found = False
+    for lang in chosen:
+        rows = await repo.top_unmatched(lang, limit=limit)
+        if not rows:
+            continue
+        found = True
+        blocks.append(f"\n<b>{_escape(lang)}</b>")
+        # User text: always escaped, it may contain anything (<, &, fake tags).
+        blocks.extend(f"{row.count}× {_escape(row.text)}" for row in rows)
+    if not found:
+        blocks.append("Nothing yet" + (f" in {_escape(wanted)}." if wanted else "."))
+    return fit_message(blocks)
+
+
+def format_stats(stats: Stats) -> str:
+    """The /stats message (Telegram HTML, well under the message limit)."""
+    blocks = [
+        f"<b>Statistics</b> (UTC days, today {stats.today.isoformat()})",
+        f"Active users (last {ACTIVE_DAYS} days): <b>{stats.active_users}</b>",
+        f"Typed messages: today <b>{stats.messages_today}</b>, last {WEEK_DAYS} days "
+        f"<b>{stats.messages_week}</b>",
+        f"\n<b>Top topics</b> (answers shown, last {WEEK_DAYS} days)",
+    ]
+    if stats.top_topics:
+        width = max(len(topic) for topic, _ in stats.top_topics)
+        blocks.append("<pre>" + "\n".join(f"{_escape(topic):<{width}}  {count:>5}"
+                                          for topic, count in stats.top_topics) + "</pre>")
+    else:
+        blocks.append("none yet")
+    blocks.append(f"\n<b>Not understood</b> (fallbacks of typed messages, last {WEEK_DAYS} "
+                  f"days) and <b>feedback</b> (all time)")
+    lines = [f"{'lang':<4}  {'not understood':>18}  {'👍':>5}  {'👎':>5}"]
+    for lang in stats.languages:
+        rate = lang.fallback_rate
+        share = f"{lang.fallbacks}/{lang.messages} " + (f"{rate:4.0%}" if rate is not None
+                                                         else "   –")
+        lines.append(f"{_escape(lang.language or '?'):<4}  {share:>18}  {lang.up:>5}  "
+                     f"{lang.down:>5}")
+    blocks.append("<pre>" + "\n".join(lines) + "</pre>")
+    return fit_message(blocks)
+
+
+def fits(text: str, limit: int = MESSAGE_LIMIT) -> bool:
+    """True when ``text`` is within Telegram's limit (counted in UTF-16 units, as it does)."""
+    return len(text.encode("utf-16-le")) // 2 <= limit
+
+
+def fit_message(blocks: list[str], limit: int = MESSAGE_LIMIT) -> str:
+    """Join self-contained HTML blocks by newlines, dropping the tail that would not fit.
+
+    Blocks are cut whole, never in the middle, so no tag is left open.
+    """
+    text = ""
+    for index, block in enumerate(blocks):
+        candidate = f"{text}\n{block}" if index else block
+        room = limit if index == len(blocks) - 1 else limit - len(_CUT_NOTE) - 1
+        if not fits(candidate, room):
+            return f"{text}\n{_CUT_NOTE}" if text else _CUT_NOTE
+        text = candidate
+    return text
+
+
+def _escape(text: str) -> str:
+    """Escape for Telegram HTML text; quotes stay readable (no attributes here)."""
+    return html_escape(text, quote=False)
+
+
+_COMMANDS: dict[str, Command] = {"reload": _reload, "stats": _stats, "unmatched": _unmatched}
+ADMIN_COMMANDS = frozenset(_COMMANDS)

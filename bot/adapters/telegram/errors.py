@@ -31,6 +31,8 @@ def make_error_handler(services: Services) -> ErrorHandler:
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
+        if error is not None:
+            services.metrics.record_error(error)
         if not isinstance(update, Update):
             # Polling and job errors have no user to tell.
             log.error("error outside an update: %s", type(error).__name__, exc_info=error)

@@ -1,7 +1,7 @@
-"""Record what a turn reports: unmatched questions, feedback votes, /forget.
+"""Record what a turn reports: daily counters, unmatched questions, votes, /forget.
 
-Nothing here stores a user id next to text: unmatched messages and votes are
-anonymous by design (see /privacy). Failing to store a statistic must not
+Nothing here stores a user id: the counters behind /stats, unmatched messages
+and votes are anonymous by design (see /privacy). Failing to store a statistic must not
 stop the answer; failing to forget must (the user was promised deletion).
 """
 
@@ -11,6 +11,7 @@ import logging
 
 from bot.adapters.telegram.sessions import Sessions
 from bot.dialogue.types import Event
+from bot.ops.stats import MATCH_OUTCOMES
 
 __all__ = ["record_events"]
 
@@ -39,6 +40,14 @@ async def _record(sessions: Sessions, event: Event) -> None:
                   event.language)
         if event.outcome == "fallback" and event.text:
             await repo.add_unmatched(event.text, event.language)
+        if event.outcome in MATCH_OUTCOMES:
+            # The topic only for an answer: a fallback has none, and the best guess
+            # behind "did you mean" is not what the user got.
+            await repo.add_activity(event.outcome, event.language,
+                                    event.topic if event.outcome == "answer" else None)
+    elif event.kind == "topic_shown":
+        log.debug("topic_shown: topic=%s language=%s", event.topic, event.language)
+        await repo.add_activity("topic_shown", event.language, event.topic)
     elif event.kind == "feedback":
         if event.topic and event.language and event.value:
             await repo.add_feedback(event.topic, event.language, event.value)

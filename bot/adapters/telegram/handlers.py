@@ -8,6 +8,7 @@ always answered, even when the turn fails, so the button's spinner stops.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update, User
@@ -28,7 +29,7 @@ from bot.adapters.telegram.events import record_events
 from bot.adapters.telegram.inputs import is_private, to_input
 from bot.adapters.telegram.outputs import Target, show_turn
 from bot.adapters.telegram.services import Services
-from bot.dialogue.types import ButtonInput, CommandInput, Input, Turn
+from bot.dialogue.types import ButtonInput, CommandInput, Input, TextInput, Turn
 
 __all__ = ["Conversation", "register_handlers"]
 
@@ -93,6 +94,7 @@ class Conversation:
     async def _turn(self, user: User, message_input: Input) -> Turn:
         """Run the engine on the stored state, record events, store the new state."""
         sessions = self.services.sessions
+        started = time.perf_counter()
         state = await sessions.load(user.id)
         turn = self.services.brain.engine.handle(state, message_input, user.language_code)
         forgot = await record_events(sessions, user.id, turn.events)
@@ -101,6 +103,9 @@ class Conversation:
             log.info("a user asked to be forgotten; their data was deleted")
         else:
             await sessions.save(user.id, turn.state)
+        # Engine and storage only: sending is the Bot API's time, not ours.
+        self.services.metrics.record_update(_kind(message_input),
+                                            time.perf_counter() - started, turn.events)
         return turn
 
     async def _show(self, context: Context, target: Target, turn: Turn, user: User,
@@ -115,6 +120,17 @@ class Conversation:
             else:
                 log.info("cannot write to chat %d any more (removed from the group?)",
                          target.chat_id)
+
+
+def _kind(message_input: Input) -> str:
+    """The metrics label of an input: text, command, button or other."""
+    if isinstance(message_input, TextInput):
+        return "text"
+    if isinstance(message_input, CommandInput):
+        return "command"
+    if isinstance(message_input, ButtonInput):
+        return "button"
+    return "other"
 
 
 def _callback_target(query: CallbackQuery, user: User) -> Target:

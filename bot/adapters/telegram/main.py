@@ -1,25 +1,26 @@
 """``migrant-bot run`` with TELEGRAM_BOT_TOKEN set: wiring only.
 
-Settings -> logging -> brain -> application -> polling or webhook. Problems a
-person can fix (a bad setting, a database that cannot be opened, content that
-does not load) end with one line on stderr and exit code 2, never a traceback.
+Settings -> logging -> brain -> application -> ``serve`` (polling or webhook,
+the HTTP server, the live lock, the signals). Problems a person can fix (a bad
+setting, a database that cannot be opened or is in use by another bot, content
+that does not load, a port that is taken) end with one line on stderr and exit
+code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.adapters.telegram.application import (
-    ALLOWED_UPDATES,
-    POLL_TIMEOUT,
-    build_application,
-)
+from bot.adapters.telegram.application import build_application
 from bot.adapters.telegram.logs import configure_logging
+from bot.adapters.telegram.runner import AlreadyRunning
+from bot.adapters.telegram.serve import serve
 from bot.brain import BrainHolder, ContentError, default_paths, load_brain
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage import StorageError
@@ -45,13 +46,10 @@ def run_from_cli(args: argparse.Namespace) -> int:
         return 2
     app = build_application(settings, holder)
     try:
-        if settings.bot_mode == "webhook":
-            app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                            url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
-                            secret_token=settings.secret_token(),
-                            allowed_updates=ALLOWED_UPDATES)
-        else:
-            app.run_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+        asyncio.run(serve(app))
+    except (ConfigError, AlreadyRunning) as exc:
+        print(f"migrant-bot: {exc}", file=sys.stderr)
+        return 2
     except StorageError as exc:
         print(f"migrant-bot: DATABASE_PATH: {exc}", file=sys.stderr)
         return 2

@@ -1,13 +1,17 @@
 """Start and stop the application inside an event loop that is already running.
 
-``run_polling``/``run_webhook`` own the loop and the signals, which suits the
-command line (``main``); tests and benchmarks need the same start-up order
-inside their own loop, so it lives here once.
+The command line (``serve``), the tests and the benchmarks all need the same
+start-up order, so it lives here once: take the live lock on the database,
+initialise, open storage, start processing, start the HTTP server (health,
+metrics, reload and, in webhook mode, the webhook), then fetch updates
+(polling) or tell Telegram where to post them (webhook). Stopping runs the
+same steps backwards, so queued updates are still answered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,37 +21,112 @@ from bot.adapters.telegram.application import (
     App,
     services_of,
 )
+from bot.adapters.telegram.web import WebServer
+from bot.config import ConfigError, Settings
+from bot.ops.dblock import LiveLock, read_live_info
 
-__all__ = ["running"]
+__all__ = ["POLLING_LISTEN", "AlreadyRunning", "running"]
+
+# Polling mode: all addresses, because in a container the host reaches the server
+# through the bridge; the compose file publishes it on the host's loopback only.
+POLLING_LISTEN = "0.0.0.0"
+
+
+class AlreadyRunning(Exception):
+    """Another process holds the live lock of DATABASE_PATH."""
+
+    def __init__(self, pid: object) -> None:
+        super().__init__(f"another bot is already running on DATABASE_PATH (pid {pid})")
+        self.pid = pid
 
 
 @asynccontextmanager
 async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
                   ) -> AsyncIterator[App]:
-    """Initialise, run post_init, start the updater (polling or webhook), then stop all."""
+    """Run the bot for the block: lock, start, serve HTTP, fetch updates; then undo all."""
     settings = services_of(app).settings
+    listen, port, variable = _address(settings)
+    # Two bots on one database would answer every update twice and race on writes.
+    lock = LiveLock(settings.database_path,
+                    {"health_port": port, "mode": settings.bot_mode, "pid": os.getpid()})
+    if not lock.acquire():
+        info = read_live_info(settings.database_path) or {}
+        raise AlreadyRunning(info.get("pid", "unknown"))
+    try:
+        async with _listening(app, listen, port, variable) as web, \
+                _started(app, poll_timeout, web):
+            yield app
+    finally:
+        lock.release()
+
+
+@asynccontextmanager
+async def _listening(app: App, listen: str, port: int | None,
+                     variable: str) -> AsyncIterator[WebServer | None]:
+    """The HTTP server for the block (None when HEALTH_PORT=0 in polling mode)."""
+    if port is None:
+        yield None
+        return
+    settings = services_of(app).settings
+    webhook = settings.bot_mode == "webhook"
+    web = WebServer(app, webhook_path=settings.webhook_path() if webhook else None,
+                    secret=settings.secret_token())
+    # Listen before starting: a taken port fails before any Bot API call or database
+    # open, and until the bot runs /healthz answers 503 ("bot: not running").
+    try:
+        await web.start(listen, port)
+    except OSError as exc:
+        raise ConfigError(variable, f"cannot listen on {listen}:{port}: "
+                                    f"{exc.strerror or exc}") from None
+    try:
+        yield web
+    finally:
+        await web.stop()
+
+
+@asynccontextmanager
+async def _started(app: App, poll_timeout: dt.timedelta,
+                   web: WebServer | None) -> AsyncIterator[None]:
+    """Initialise and start the application, then fetch updates; undo it all afterwards."""
+    services = services_of(app)
+    settings = services.settings
     updater = app.updater
     assert updater is not None
     await app.initialize()
     try:
         if app.post_init:
             await app.post_init(app)
-        if settings.bot_mode == "webhook":
-            await updater.start_webhook(
-                listen=settings.webhook_listen, port=settings.webhook_port,
-                url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
-                secret_token=settings.secret_token(), allowed_updates=ALLOWED_UPDATES)
-        else:
-            await updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        services.metrics.set_content_version(services.brain.version)
         await app.start()
         try:
-            yield app
+            if settings.bot_mode == "webhook":
+                # Our server replaces PTB's webhook server: register the hook ourselves.
+                await app.bot.set_webhook(url=settings.webhook_url or "",
+                                          secret_token=settings.secret_token(),
+                                          allowed_updates=ALLOWED_UPDATES)
+            else:
+                await updater.start_polling(timeout=poll_timeout,
+                                            allowed_updates=ALLOWED_UPDATES)
+            yield
         finally:
             if updater.running:
                 await updater.stop()
+            if web is not None:
+                await web.stop()  # no new webhook updates; the queued ones still run
             if app.running:
                 await app.stop()
     finally:
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
+
+
+def _address(settings: Settings) -> tuple[str, int | None, str]:
+    """(listen address, port or None for no server, the variable naming the port)."""
+    if settings.bot_mode == "webhook":
+        if settings.secret_token() is None:
+            # The webhook must never accept updates from anyone who finds the URL.
+            raise ConfigError("WEBHOOK_SECRET_TOKEN", "is required when BOT_MODE=webhook")
+        return settings.webhook_listen, settings.webhook_port, "WEBHOOK_PORT"
+    return POLLING_LISTEN, settings.health_port or None, "HEALTH_PORT"
+

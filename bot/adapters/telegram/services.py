@@ -1,4 +1,4 @@
-"""What the handlers share: the brain, the settings and (once started) the storage."""
+"""What the handlers share: the brain, settings, metrics and (once started) the storage."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.adapters.telegram.sessions import Sessions
 from bot.brain import Brain, BrainHolder
 from bot.config import Settings
+from bot.ops.metrics import Metrics
 from bot.storage.base import Repository
 
 __all__ = ["Services"]
@@ -19,6 +20,8 @@ class Services:
     settings: Settings
     holder: BrainHolder
     repo: Repository | None = None
+    # One registry per application, so several bots in one process count apart.
+    metrics: Metrics = field(default_factory=Metrics)
     _sessions: Sessions | None = field(default=None, repr=False)
 
     @property

@@ -1,0 +1,232 @@
+"""The bot's own HTTP server (tornado, in the bot's event loop).
+
+GET /healthz and GET /metrics for the operator, POST /reload from loopback
+only, and in webhook mode the Telegram webhook itself, guarded by the secret
+token. One server instead of PTB's webhook server plus a second one, so a
+container exposes a single port in webhook mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import json
+import logging
+import re
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+import tornado.web
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from telegram import Update
+from telegram.ext import ExtBot
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from bot.adapters.telegram.application import App, services_of
+from bot.adapters.telegram.reload import reload_content
+from bot.adapters.telegram.services import Services
+from bot.storage.base import Repository
+
+__all__ = ["SECRET_HEADER", "WebServer", "database_problem", "is_loopback"]
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PING_TIMEOUT = 2.0  # seconds; a health check must answer before the prober gives up
+MAX_BODY = 1 << 20  # Telegram updates are a few KB; refuse anything absurd early
+
+
+@dataclass
+class _Shared:
+    """What every handler of one server needs."""
+
+    app: App
+    services: Services
+    started: float
+    secret: str | None = None
+
+
+class _Handler(tornado.web.RequestHandler):
+    """Base: the shared objects and JSON replies."""
+
+    shared: _Shared
+
+    def initialize(self, shared: _Shared) -> None:
+        """Called by tornado for each request with the route's arguments."""
+        self.shared = shared
+
+    def reply(self, status: int, body: dict[str, Any]) -> None:
+        """Finish with a JSON body."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(body, ensure_ascii=False))
+
+
+class HealthHandler(_Handler):
+    """GET /healthz: 200 when content is loaded and the database answers, else 503."""
+
+    async def get(self) -> None:
+        """Check content and database; list every reason when unhealthy."""
+        services = self.shared.services
+        reasons: list[str] = []
+        brain = getattr(services.holder, "brain", None)
+        if brain is None:
+            reasons.append("content: not loaded")
+        problem = await database_problem(services.repo)
+        if problem:
+            reasons.append(f"database: {problem}")
+        if not self.shared.app.running:
+            reasons.append("bot: not running")
+        if reasons:
+            self.reply(503, {"status": "unavailable", "reasons": reasons})
+            return
+        assert brain is not None
+        self.reply(200, {"status": "ok", "content_version": brain.version, "database": "ok",
+                         "uptime_seconds": round(time.monotonic() - self.shared.started, 1)})
+
+
+class MetricsHandler(_Handler):
+    """GET /metrics: the Prometheus text exposition of this bot's registry."""
+
+    def get(self) -> None:
+        """Serve the registry; the version gauge is synced first (an admin /reload)."""
+        services = self.shared.services
+        # /reload in the chat swaps the brain without passing through here.
+        services.metrics.set_content_version(services.brain.version)
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(services.metrics.exposition())
+
+
+class ReloadHandler(_Handler):
+    """POST /reload (loopback only): 200 with the new version or 422 with the problems."""
+
+    async def post(self) -> None:
+        """Reload in a worker thread; the old content serves until the new one is valid."""
+        if not is_loopback(self.request.remote_ip):
+            log.warning("refused POST /reload from %s (loopback only)", self.request.remote_ip)
+            self.reply(403, {"ok": False, "error": "reload is only allowed from loopback"})
+            return
+        result = await reload_content(self.shared.services, "POST /reload")
+        if result.ok:
+            self.reply(200, {"ok": True, "version": result.version})
+        else:
+            self.reply(422, {"ok": False, "problems": result.problems,
+                             "version": result.version})
+
+
+class WebhookHandler(_Handler):
+    """POST /<webhook path>: Telegram's updates, only with the right secret token."""
+
+    async def post(self) -> None:
+        """Check the secret, queue the update for the application, answer 200."""
+        secret = self.shared.secret or ""
+        given = self.request.headers.get(SECRET_HEADER, "")
+        # Constant time: the comparison must not tell an attacker how much was right.
+        if not secret or not hmac.compare_digest(given.encode("latin-1"),
+                                                 secret.encode("latin-1")):
+            log.warning("webhook: refused a request from %s without the right secret token",
+                        self.request.remote_ip)
+            self.reply(403, {"ok": False})
+            return
+        app = self.shared.app
+        try:
+            update = Update.de_json(json.loads(self.request.body), app.bot)
+        except Exception as exc:  # bad JSON or not an update; never the body in the log
+            log.warning("webhook: could not read an update: %s", type(exc).__name__)
+            self.reply(400, {"ok": False})
+            return
+        if isinstance(app.bot, ExtBot):
+            app.bot.insert_callback_data(update)  # as PTB's own webhook server does
+        await app.update_queue.put(update)
+        self.reply(200, {"ok": True})
+
+
+class WebServer:
+    """The HTTP server of one application; ``start`` binds, ``stop`` closes."""
+
+    def __init__(self, app: App, *, webhook_path: str | None = None,
+                 secret: str | None = None) -> None:
+        self.shared = _Shared(app, services_of(app), time.monotonic(), secret)
+        routes: list[Any] = [
+            (r"/healthz", HealthHandler, {"shared": self.shared}),
+            (r"/metrics", MetricsHandler, {"shared": self.shared}),
+            (r"/reload", ReloadHandler, {"shared": self.shared}),
+        ]
+        if webhook_path is not None:
+            # Tornado matches the raw request path: escape it as a regex, not as a URL.
+            pattern = "/" + re.escape(webhook_path.strip("/")) + "/?"
+            routes.append((pattern.replace("//?", "/"), WebhookHandler,
+                           {"shared": self.shared}))
+        self._web = tornado.web.Application(routes, log_function=_log_request)
+        self._server: HTTPServer | None = None
+        self.port: int | None = None
+
+    async def start(self, listen: str, port: int) -> int:
+        """Listen on ``listen:port`` (0 = any free port); returns the port. OSError if taken."""
+        sockets = bind_sockets(port, address=listen, family=socket.AF_UNSPEC)
+        server = HTTPServer(self._web, max_body_size=MAX_BODY)
+        server.add_sockets(sockets)
+        self._server = server
+        self.port = int(sockets[0].getsockname()[1])
+        log.info("HTTP server on %s:%d (/healthz, /metrics, /reload)", listen, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        """Stop accepting, then close open connections (keep-alive clients)."""
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.stop()
+        await server.close_all_connections()
+
+
+async def database_problem(repo: Repository | None) -> str | None:
+    """None when the database answers ``SELECT 1``; else a short reason.
+
+    Storage has no ping in its ``Repository`` interface, so: a ``ping()`` if the
+    backend grows one, else ``SELECT 1`` on an aiosqlite connection, else a
+    lookup through the interface (any real query proves the database answers).
+    """
+    if repo is None:
+        return "not open"
+    try:
+        async with asyncio.timeout(PING_TIMEOUT):
+            ping = getattr(repo, "ping", None)
+            connection = getattr(repo, "_db", None)
+            if callable(ping):
+                await ping()
+            elif isinstance(connection, aiosqlite.Connection):
+                async with connection.execute("SELECT 1") as cursor:
+                    await cursor.fetchone()
+            else:
+                await repo.get_user(0)
+    except TimeoutError:
+        return "not answering"
+    except ValueError:  # aiosqlite: "Connection closed" / "no active connection"
+        return "closed"
+    except Exception as exc:
+        return f"{type(exc).__name__}"
+    return None
+
+
+def is_loopback(address: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (``::ffff:127.0.0.1``)."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """One DEBUG line per request (tornado's access log would be INFO for every probe)."""
+    request = handler.request
+    log.debug("%s %s %d %.1f ms", request.method, request.path, handler.get_status(),
+              1000 * request.request_time())

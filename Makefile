@@ -10,12 +10,12 @@ STAMP  := $(VENV)/.installed
 # the examples reach it.
 EVAL_MIN ?= 0.80
 
-.PHONY: run test install lint pytest validate eval locales bench clean
+.PHONY: run test install lint pytest validate eval deploy-check locales bench clean
 
 run: $(STAMP)
 	$(BIN)/migrant-bot run
 
-test: $(STAMP) lint pytest validate eval
+test: $(STAMP) lint pytest validate eval deploy-check
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ validate: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/migrant-bot eval tests/data/eval.jsonl --min $(EVAL_MIN) --confusions 20
+
+# Lint the Dockerfile, validate the compose files, check .env.example is complete.
+deploy-check: $(STAMP)
+	BIN=$(abspath $(BIN)) deploy/check.sh
 
 # Re-extract interface strings after changing them in bot/ and merge into every .po.
 locales: $(STAMP)

@@ -34,8 +34,9 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("backup", help="copy the database (DATABASE_PATH) safely, even while "
                                       "the bot runs")
-    p.add_argument("path", type=Path, help="the backup file, or an existing folder to put a "
-                                           "dated file in")
+    # A str, not a Path: Path drops the trailing "/" that says "a folder".
+    p.add_argument("path", help="the backup file, or a folder (existing, or ending in /) to "
+                                "put a dated file in")
     p.set_defaults(func=_cmd_backup)
 
     p = sub.add_parser("restore", help="replace the database (DATABASE_PATH) with a backup")
@@ -145,8 +146,8 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         return 2
     if not database.is_file():
         return _fail(2, f"DATABASE_PATH: no database at {database} (has the bot run yet?)")
-    destination: Path = args.path.expanduser()
-    if str(args.path).endswith(("/", os.sep)):
+    destination = Path(args.path).expanduser()
+    if args.path.endswith(("/", os.sep)):
         destination.mkdir(parents=True, exist_ok=True)  # "backups/" names a folder
     try:
         written = backup(database, destination)

@@ -31,11 +31,14 @@ def backup(database: Path, destination: Path) -> Path:
         destination = destination / f"{database.stem}-{stamp}.sqlite3"
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    source = sqlite3.connect(_read_only_uri(database), uri=True)
     try:
         target = sqlite3.connect(partial)
         try:
             source.backup(target, pages=256)
+            # The copy inherits WAL mode; opening it (the check below, a restore) would
+            # then leave -wal/-shm files beside it. One self-contained file instead.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
     finally:
@@ -62,9 +65,14 @@ def restore(backup_file: Path, database: Path, force: bool = False) -> None:
     staged.replace(database)
 
 
+def _read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI; ``as_uri`` escapes '?', '#' and '%' in the path."""
+    return path.absolute().as_uri() + "?mode=ro"
+
+
 def _check(path: Path) -> None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()
             tables = {row[0] for row in conn.execute(

@@ -82,3 +82,18 @@ def test_restore_rejects_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
 def test_backup_of_missing_database(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="no database"):
         backup(tmp_path / "missing.sqlite3", tmp_path / "out.sqlite3")
+
+
+def test_a_backup_is_one_self_contained_file(tmp_path: Path) -> None:
+    folder = tmp_path / "odd #name? 100%"  # characters a naive SQLite URI would misread
+    folder.mkdir()
+    db = folder / "live.sqlite3"
+    make_db(db)
+    with LiveLock(db):
+        copy = backup(db, tmp_path / "out" / "copy.sqlite3")
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["copy.sqlite3"]
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        conn.close()

@@ -111,7 +111,8 @@ def format_stats(stats: Stats) -> str:
     ]
     if stats.top_topics:
         width = max(len(topic) for topic, _ in stats.top_topics)
-        blocks.append("<pre>" + "\n".join(f"{_escape(topic):<{width}}  {count:>5}"
+        # Padded before escaping, so the columns line up as Telegram shows them.
+        blocks.append("<pre>" + "\n".join(_escape(f"{topic:<{width}}  {count:>5}")
                                           for topic, count in stats.top_topics) + "</pre>")
     else:
         blocks.append("none yet")
@@ -122,8 +123,8 @@ def format_stats(stats: Stats) -> str:
         rate = lang.fallback_rate
         share = f"{lang.fallbacks}/{lang.messages} " + (f"{rate:4.0%}" if rate is not None
                                                          else "   –")
-        lines.append(f"{_escape(lang.language or '?'):<4}  {share:>18}  {lang.up:>5}  "
-                     f"{lang.down:>5}")
+        lines.append(_escape(f"{lang.language or '?':<4}  {share:>18}  {lang.up:>5}  "
+                             f"{lang.down:>5}"))
     blocks.append("<pre>" + "\n".join(lines) + "</pre>")
     return fit_message(blocks)
 

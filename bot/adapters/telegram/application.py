@@ -12,6 +12,7 @@ from telegram.ext import Application, BaseRateLimiter, Defaults
 
 from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import register_handlers
+from bot.adapters.telegram.logs import add_log_context
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.services import Services
 from bot.brain import BrainHolder
@@ -69,6 +70,8 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     )
     app.bot_data["services"] = services
     register_handlers(app, services)
+    # Log lines carry the content version and the update being handled.
+    add_log_context(app, lambda: services.brain.version)
     return app
 
 

@@ -74,7 +74,8 @@ def add_log_context(app: Application[Any, Any, Any, Any, Any, Any],
         return  # registered once per application, however often this is called
 
     async def set_context(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        # Each update runs in a task of its own, so this stays with this update.
+        # Concurrent updates each run in a task of their own, so this stays with this
+        # update (one at a time, the next update's handler overwrites it).
         _update_id.set(update.update_id)
         _content_version.set(content_version())
 

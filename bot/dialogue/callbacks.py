@@ -29,15 +29,18 @@ class Action:
     kind: str
     arg: str = ""
     extra: str = ""
+    lang: str = ""  # the language the button was shown in ("" if unknown)
 
 
-def encode(kind: str, arg: str = "", extra: str = "") -> str:
+def encode(kind: str, arg: str = "", extra: str = "", lang: str = "") -> str:
+    """``t:permit_renew@my``: the button remembers the language it was shown in, so a
+    worker who never chose a language keeps getting replies in the one they wrote."""
     parts = [_CODES[kind]]
     if arg:
         parts.append(arg)
     if extra:
         parts.append(extra)
-    data = ":".join(parts)
+    data = ":".join(parts) + (f"@{lang}" if lang else "")
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
@@ -46,9 +49,10 @@ def encode(kind: str, arg: str = "", extra: str = "") -> str:
 def decode(data: str | None) -> Action | None:
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    code, _, rest = data.partition(":")
+    body, _, lang = data.partition("@")
+    code, _, rest = body.partition(":")
     kind = _KINDS.get(code)
     if kind is None:
         return None
     arg, _, extra = rest.partition(":")
-    return Action(kind, arg, extra)
+    return Action(kind, arg, extra, lang)

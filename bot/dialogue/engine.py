@@ -45,7 +45,11 @@ class Engine:
         """Answer one input. ``client_language`` is Telegram's ``language_code``."""
         if isinstance(message, TextInput):
             return self._on_text(state, message.text, client_language)
-        lang = self.reply_language(state, None, client_language)
+        button_lang = None
+        if isinstance(message, ButtonInput):
+            action = callbacks.decode(message.data)
+            button_lang = action.lang if action else None
+        lang = self.reply_language(state, button_lang, client_language)
         if isinstance(message, CommandInput):
             return self._on_command(state, message, lang)
         if isinstance(message, ButtonInput):

@@ -75,7 +75,12 @@ class Call:
         return list(markup.get("inline_keyboard", []))
 
     def button_data(self) -> list[str]:
-        """Every callback_data in the inline keyboard, row by row."""
+        """Every callback_data in the inline keyboard, row by row, without the
+        ``@lang`` suffix (the language a button was shown in; see raw_button_data)."""
+        return [d.partition("@")[0] for d in self.raw_button_data()]
+
+    def raw_button_data(self) -> list[str]:
+        """Every callback_data exactly as the bot sent it."""
         return [b.get("callback_data", "") for row in self.buttons() for b in row]
 
 

@@ -122,8 +122,8 @@ class Repository(Protocol):
         ...
 
     async def add_activity(self, kind: str, language: str | None, topic: str | None = None,
-                           day: dt.date | None = None) -> None:
-        """Add one to a daily counter (``day`` defaults to today, UTC)."""
+                           day: dt.date | None = None, count: int = 1) -> None:
+        """Add ``count`` to a daily counter (``day`` defaults to today, UTC)."""
         ...
 
     async def activity(self, since: dt.date, until: dt.date | None = None,

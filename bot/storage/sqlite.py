@@ -123,12 +123,12 @@ class SqliteRepository:
 
     # -- daily activity counters -------------------------------------------------
     async def add_activity(self, kind: str, language: str | None, topic: str | None = None,
-                           day: dt.date | None = None) -> None:
-        """Add one to a daily counter (``day`` defaults to today, UTC)."""
+                           day: dt.date | None = None, count: int = 1) -> None:
+        """Add ``count`` to a daily counter (``day`` defaults to today, UTC)."""
         await self._db.execute(
-            "INSERT INTO activity (day, language, kind, topic, count) VALUES (?, ?, ?, ?, 1) "
-            "ON CONFLICT (day, language, kind, topic) DO UPDATE SET count = count + 1",
-            ((day or _utc_today()).isoformat(), language or "", kind, topic or ""))
+            "INSERT INTO activity (day, language, kind, topic, count) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (day, language, kind, topic) DO UPDATE SET count = count + excluded.count",
+            ((day or _utc_today()).isoformat(), language or "", kind, topic or "", count))
 
     async def activity(self, since: dt.date, until: dt.date | None = None,
                        ) -> list[ActivityCount]:

@@ -69,6 +69,8 @@ async def _reload(services: Services, user: User, arg: str) -> str:
 
 async def _stats(services: Services, user: User, arg: str) -> str:
     """/stats: users, messages, topics, fallback rate and feedback."""
+    if services.activity is not None:
+        await services.activity.flush()  # count what happened up to now
     stats = await collect_stats(services.sessions.repo,
                                 languages=services.brain.content.languages)
     return format_stats(stats)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -40,15 +41,27 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     """A ready-to-start Application; storage opens in its post_init hook."""
     services = Services(settings, holder)
 
+    flusher: list[asyncio.Task[None]] = []
+
     async def startup(app: App) -> None:
         repo = await open_repository(settings.database_path)
         services.attach(repo)
+        if services.activity is not None:
+            flusher.append(asyncio.create_task(services.activity.run()))
         await register_commands(app.bot, services.brain)
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
                  app.bot.username, settings.bot_mode, services.brain.version,
                  " ".join(services.brain.content.languages), settings.database_path)
 
     async def shutdown(app: App) -> None:
+        for task in flusher:
+            task.cancel()
+        flusher.clear()
+        if services.activity is not None and services.repo is not None:
+            try:
+                await services.activity.flush()  # the last seconds of /stats counters
+            except Exception:
+                log.exception("could not write the activity counters at shutdown")
         if services.repo is not None:
             await services.repo.close()
             services.repo = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.adapters.telegram.activity import ActivityBuffer
 from bot.adapters.telegram.sessions import Sessions
 from bot.dialogue.types import Event
 from bot.ops.stats import MATCH_OUTCOMES
@@ -18,8 +19,11 @@ __all__ = ["record_events"]
 log = logging.getLogger(__name__)
 
 
-async def record_events(sessions: Sessions, user_id: int, events: list[Event]) -> bool:
-    """Store the turn's events; True when the user asked to be forgotten."""
+async def record_events(sessions: Sessions, user_id: int, events: list[Event],
+                        activity: ActivityBuffer | None = None) -> bool:
+    """Store the turn's events; True when the user asked to be forgotten.
+
+    With ``activity`` the daily counters are added up in memory (see activity.py)."""
     forgot = False
     for event in events:
         if event.kind == "forget":
@@ -27,14 +31,21 @@ async def record_events(sessions: Sessions, user_id: int, events: list[Event]) -
             forgot = True
             continue
         try:
-            await _record(sessions, event)
+            await _record(sessions, event, activity)
         except Exception:
             log.exception("could not record a %s event", event.kind)
     return forgot
 
 
-async def _record(sessions: Sessions, event: Event) -> None:
+async def _record(sessions: Sessions, event: Event, activity: ActivityBuffer | None) -> None:
     repo = sessions.repo
+
+    async def count(kind: str, language: str | None, topic: str | None) -> None:
+        if activity is not None:
+            activity.add(kind, language, topic)
+        else:
+            await repo.add_activity(kind, language, topic)
+
     if event.kind == "matched":
         log.debug("matched: outcome=%s topic=%s language=%s", event.outcome, event.topic,
                   event.language)
@@ -43,11 +54,11 @@ async def _record(sessions: Sessions, event: Event) -> None:
         if event.outcome in MATCH_OUTCOMES:
             # The topic only for an answer: a fallback has none, and the best guess
             # behind "did you mean" is not what the user got.
-            await repo.add_activity(event.outcome, event.language,
-                                    event.topic if event.outcome == "answer" else None)
+            await count(event.outcome, event.language,
+                        event.topic if event.outcome == "answer" else None)
     elif event.kind == "topic_shown":
         log.debug("topic_shown: topic=%s language=%s", event.topic, event.language)
-        await repo.add_activity("topic_shown", event.language, event.topic)
+        await count("topic_shown", event.language, event.topic)
     elif event.kind == "feedback":
         if event.topic and event.language and event.value:
             await repo.add_feedback(event.topic, event.language, event.value)

@@ -97,7 +97,7 @@ class Conversation:
         started = time.perf_counter()
         state = await sessions.load(user.id)
         turn = self.services.brain.engine.handle(state, message_input, user.language_code)
-        forgot = await record_events(sessions, user.id, turn.events)
+        forgot = await record_events(sessions, user.id, turn.events, self.services.activity)
         if forgot:
             # No id here: the log must not remember whom /forget was for.
             log.info("a user asked to be forgotten; their data was deleted")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.adapters.telegram.activity import ActivityBuffer
 from bot.adapters.telegram.sessions import Sessions
 from bot.brain import Brain, BrainHolder
 from bot.config import Settings
@@ -22,6 +23,7 @@ class Services:
     repo: Repository | None = None
     # One registry per application, so several bots in one process count apart.
     metrics: Metrics = field(default_factory=Metrics)
+    activity: ActivityBuffer | None = None  # anonymous /stats counters, written in batches
     _sessions: Sessions | None = field(default=None, repr=False)
 
     @property
@@ -40,6 +42,7 @@ class Services:
         """Use this repository from now on."""
         self.repo = repo
         self._sessions = Sessions(repo)
+        self.activity = ActivityBuffer(repo)
 
     def is_admin(self, user_id: int) -> bool:
         """True for the ids in ADMIN_IDS."""

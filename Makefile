@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Matching accuracy floor CI enforces per language and for out-of-scope. The
 # product target is 0.90 (issue 3); this floor guards against regressions until
 # the examples reach it.
-EVAL_MIN ?= 0.80
+EVAL_MIN ?= 0.85
 
 .PHONY: run test install lint pytest validate eval deploy-check locales bench clean
 

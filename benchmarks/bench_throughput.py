@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import random
@@ -60,7 +61,24 @@ def serve(kind: str, mode: str) -> None:
 
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings()
-    app = _ours(settings) if kind == "ours" else _echo(settings)
+    if kind == "ours":
+        # The production path: our own server (webhook, /healthz, /metrics) and signals.
+        import asyncio
+
+        from bot.adapters.telegram.serve import serve as serve_bot
+
+        app = _ours(settings)
+        profile = os.environ.get("BENCH_PROFILE")
+        if profile:
+            import cProfile
+
+            cProfile.runctx("asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))",
+                            globals(), {"asyncio": asyncio, "serve_bot": serve_bot, "app": app,
+                                        "dt": dt}, profile)
+        else:
+            asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))
+        return
+    app = _echo(settings)
     if mode == "webhook":
         app.run_webhook(listen="127.0.0.1", port=settings.webhook_port,
                         url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
@@ -181,7 +199,8 @@ class BotProcess:
                "TELEGRAM_BASE_URL": self.fake.base_url,
                "DATABASE_PATH": f"{folder}/{kind}-{mode}.sqlite3", "BOT_MODE": mode,
                "WEBHOOK_URL": self.hook, "WEBHOOK_PORT": str(port),
-               "WEBHOOK_SECRET_TOKEN": SECRET, "LOG_LEVEL": "WARNING"}
+               "WEBHOOK_SECRET_TOKEN": SECRET, "LOG_LEVEL": "WARNING", "HEALTH_PORT": "0",
+               "WEBHOOK_LISTEN": "127.0.0.1"}
         self.process = subprocess.Popen(
             [sys.executable, __file__, "--serve", kind, "--mode", mode], env=env, cwd=ROOT)
 

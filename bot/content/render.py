@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Protocol
 
 from babel.dates import format_date
@@ -64,6 +65,8 @@ def estimate_rendered_length(answer: str, contacts: Mapping[str, Contact]) -> in
     return total
 
 
+# babel's formatting costs more than the rest of an answer; dates and languages are few.
+@lru_cache(maxsize=256)
 def _format_date(value: dt.date, lang: str) -> str:
     try:
         return format_date(value, format="medium", locale=lang)

@@ -8,12 +8,13 @@ new text too long for one message) falls back to sending a new message.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest
 
 from bot.dialogue.split import split_message
-from bot.dialogue.types import Reply, Turn
+from bot.dialogue.types import Button, Reply, Turn
 
 __all__ = ["MAX_MESSAGE", "Target", "keyboard", "show_turn"]
 
@@ -35,11 +36,16 @@ class Target:
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The inline keyboard of a reply, or None when it has no buttons."""
-    if not reply.buttons:
-        return None
+    return _markup(reply.buttons) if reply.buttons else None
+
+
+# The same few hundred keyboards (menus, topics x languages) are shown again and
+# again; Telegram objects are immutable, so one built markup can be reused.
+@lru_cache(maxsize=2048)
+def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-         for row in reply.buttons])
+         for row in buttons])
 
 
 async def show_turn(bot: Bot, target: Target, turn: Turn) -> None:

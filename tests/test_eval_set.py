@@ -1,21 +1,28 @@
-"""The held-out evaluation set stays held out: no eval message is a content example."""
+"""The held-out evaluation set stays held out: no eval message is a content example.
+
+The development set (tuned on, never copied from) is guarded the same way.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.brain import Brain
 from bot.matching.normalize import normalize_key
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval.jsonl"
+DEV = EVAL.with_name("dev.jsonl")
 
 
-def test_eval_messages_are_not_copied_into_examples(brain: Brain) -> None:
+@pytest.mark.parametrize("messages", [EVAL, DEV], ids=["eval", "dev"])
+def test_eval_messages_are_not_copied_into_examples(brain: Brain, messages: Path) -> None:
     examples = {normalize_key(e) for lang in brain.content.texts.values()
                 for text in lang.values() for e in text.examples}
     copied = []
-    for line in EVAL.read_text(encoding="utf-8").splitlines():
+    for line in messages.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         key = normalize_key(item["text"])
         # Greetings and thanks are one or two words: the same by nature.

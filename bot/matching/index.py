@@ -74,6 +74,11 @@ class MatchIndex:
         self.entry_weight = np.array([sum(self.idf[g] for g in grams) or 1.0
                                       for grams in self.entry_grams], dtype=np.float64)
         self.owners = sorted({e.owner for e in entries})
+        # Every feature any example of a topic (or intent) has: its vocabulary.
+        vocab: dict[str, set[str]] = defaultdict(set)
+        for entry, grams in zip(entries, self.entry_grams, strict=True):
+            vocab[entry.owner].update(grams)
+        self.owner_vocab = {owner: frozenset(grams) for owner, grams in vocab.items()}
 
     @classmethod
     def from_content(cls, tree: ContentTree) -> MatchIndex:

@@ -17,7 +17,10 @@ moment on the machine hits both alike. Two workloads:
 resilient rate limiter) with Telegram's flood limits switched off, since
 those cap real traffic at 30 messages/s whatever the code does. "echo" is a
 bare PTB bot with the same update concurrency that echoes text and answers
-and edits on button presses. The engine's own speed on the same inputs is
+and edits on button presses. "rich echo" is the same bare bot replying with
+a message as large as ours (a rendered answer and its keyboard): the gap
+between it and "echo" is the cost of sending real answers through PTB and
+HTTP, the gap between "ours" and it is our own code. The engine's own speed on the same inputs is
 printed last: on typed text it is what bounds the ratio (fuzzy matching).
 It prints figures; it is not a test.
 """
@@ -78,7 +81,7 @@ def serve(kind: str, mode: str) -> None:
         else:
             asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))
         return
-    app = _echo(settings)
+    app = _echo(settings, rich=kind == "rich")
     if mode == "webhook":
         app.run_webhook(listen="127.0.0.1", port=settings.webhook_port,
                         url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
@@ -99,26 +102,47 @@ def _ours(settings: Any) -> Any:
     return build_application(settings, holder, rate_limiter=limiter, concurrency=CONCURRENCY)
 
 
-def _echo(settings: Any) -> Any:
-    from telegram import Update
+def _echo(settings: Any, rich: bool = False) -> Any:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    from telegram.constants import ParseMode
     from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler
     from telegram.ext import filters as f
 
+    text, markup = _rich_reply() if rich else (None, None)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+         for row in markup]) if markup else None
+
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
-        await context.bot.send_message(update.message.chat_id, update.message.text or "?")
+        await context.bot.send_message(update.message.chat_id,
+                                       text or update.message.text or "?",
+                                       parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
     async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
         await query.answer()
-        await query.edit_message_text(query.data or "?")
+        await query.edit_message_text(text or query.data or "?", parse_mode=ParseMode.HTML,
+                                      reply_markup=keyboard)
 
     app = (Application.builder().token(settings.token()).base_url(settings.telegram_base_url)
            .concurrent_updates(CONCURRENCY).build())
     app.add_handler(MessageHandler(f.TEXT, echo))
     app.add_handler(CallbackQueryHandler(press))
     return app
+
+
+def _rich_reply() -> tuple[str, list[list[tuple[str, str]]]]:
+    """A typical reply of ours: a Khmer answer as shown, with its buttons."""
+    from bot.brain import default_paths, load_brain
+    from bot.dialogue.types import TextInput, UserState
+
+    brain = load_brain(*default_paths())
+    topic = brain.content.texts["km"]["permit_apply"]
+    turn = brain.engine.handle(UserState(language="km"), TextInput(topic.examples[0]))
+    reply = turn.replies[-1]
+    return reply.text, [[(b.label, b.data) for b in row] for row in reply.buttons]
 
 
 # -- workloads ---------------------------------------------------------------------
@@ -229,7 +253,7 @@ async def measure(mode: str, loads: dict[str, list[tuple[dict[str, Any], int]]],
                   warmup: int, repeat: int) -> dict[str, dict[str, float]]:
     """Both bots side by side, fed in turns; best updates per second of ``repeat`` runs."""
     with tempfile.TemporaryDirectory() as folder:
-        bots = [BotProcess(kind, mode, folder) for kind in ("ours", "echo")]
+        bots = [BotProcess(kind, mode, folder) for kind in ("ours", "echo", "rich")]
         try:
             for bot in bots:
                 await bot.ready()
@@ -283,16 +307,17 @@ async def run(count: int, warmup: int, users: int, repeat: int) -> None:
     loads = workloads(count, users)
     print(f"migrant-bot throughput: {count} updates per workload from {users} users, "
           f"best of {repeat}, update concurrency {CONCURRENCY}, {os.cpu_count()} CPU(s)\n")
-    print(f"{'mode':<8} {'workload':<8} {'ours upd/s':>11} {'echo upd/s':>11} {'ratio':>6}")
+    print(f"{'mode':<8} {'workload':<8} {'ours upd/s':>11} {'echo upd/s':>11} {'ratio':>6}"
+          f" {'rich echo':>10} {'ratio':>6}")
     ratios = []
     for mode in ("polling", "webhook"):
         figures = await measure(mode, loads, warmup, repeat)
-        ours, echo = figures["ours"], figures["echo"]
+        ours, echo, rich = figures["ours"], figures["echo"], figures["rich"]
         for name in loads:
             ratio = ours[name] / echo[name]
             ratios.append(ratio)
-            print(f"{mode:<8} {name:<8} {ours[name]:>11.0f} {echo[name]:>11.0f} {ratio:>6.2f}",
-                  flush=True)
+            print(f"{mode:<8} {name:<8} {ours[name]:>11.0f} {echo[name]:>11.0f} {ratio:>6.2f}"
+                  f" {rich[name]:>10.0f} {ours[name] / rich[name]:>6.2f}", flush=True)
     mean = sum(ratios) / len(ratios)
     verdict = "meets" if min(ratios) >= 0.8 else "below"
     print(f"\nratio ours/echo: mean {mean:.2f}, min {min(ratios):.2f} ({verdict} the 0.8 "
@@ -310,7 +335,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; best is kept")
-    parser.add_argument("--serve", choices=["ours", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["ours", "echo", "rich"], help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=["polling", "webhook"], default="polling",
                         help=argparse.SUPPRESS)
     args = parser.parse_args()

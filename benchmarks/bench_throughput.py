@@ -1,5 +1,7 @@
 """Updates per second through the whole Telegram stack, beside a bare PTB echo bot.
 
+Profile one bot: BENCH_PROFILE=/tmp/bench (writes /tmp/bench.ours etc., cProfile).
+
 Run:  .venv/bin/python benchmarks/bench_throughput.py [--updates 600]
 
 Each bot runs in its own process (as in production, with a core to itself)
@@ -71,15 +73,7 @@ def serve(kind: str, mode: str) -> None:
         from bot.adapters.telegram.serve import serve as serve_bot
 
         app = _ours(settings)
-        profile = os.environ.get("BENCH_PROFILE")
-        if profile:
-            import cProfile
-
-            cProfile.runctx("asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))",
-                            globals(), {"asyncio": asyncio, "serve_bot": serve_bot, "app": app,
-                                        "dt": dt}, profile)
-        else:
-            asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))
+        asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))
         return
     app = _echo(settings, rich=kind == "rich")
     if mode == "webhook":
@@ -340,7 +334,14 @@ def main() -> None:
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.mode)
+        profile = os.environ.get("BENCH_PROFILE")  # a file: profile this bot (cProfile)
+        if profile:
+            import cProfile
+
+            cProfile.runctx("serve(args.serve, args.mode)", globals(), {"args": args},
+                            f"{profile}.{args.serve}")
+        else:
+            serve(args.serve, args.mode)
         return
     asyncio.run(run(args.updates, args.warmup, args.users, args.repeat))
 

@@ -16,7 +16,7 @@ from itertools import pairwise
 import numpy as np
 
 from bot.content.tree import ContentTree
-from bot.matching.normalize import normalize
+from bot.matching.normalize import normalize_content
 
 __all__ = ["Entry", "MatchIndex", "bigrams"]
 
@@ -86,7 +86,7 @@ class MatchIndex:
         seen: set[tuple[str, str]] = set()
 
         def add(owner: str, lang: str, text: str, intent: bool) -> None:
-            norm = normalize(text)
+            norm = normalize_content(text)
             key = (owner, norm.folded[0])
             if not norm.folded[0] or key in seen:
                 return

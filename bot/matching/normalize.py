@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-__all__ = ["NormalizedText", "fold_tones", "has_tone_marks", "normalize", "normalize_key"]
+__all__ = ["NormalizedText", "fold_tones", "has_tone_marks", "normalize", "normalize_content",
+           "normalize_key"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 _DIGIT_BLOCKS = (0x0E50, 0x0ED0, 0x17E0, 0x1040, 0x1090)  # Thai, Lao, Khmer, Burmese, Shan
@@ -66,9 +67,17 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(toned=toned, folded=folded, zawgyi=zawgyi)
 
 
+@lru_cache(maxsize=1 << 16)
+def normalize_content(text: str) -> NormalizedText:
+    """``normalize`` for content (examples, titles), cached: validation and the index
+    both need every example, and a reload sees mostly the same text again. Never
+    used for users' messages, which are not to be kept, even in memory."""
+    return normalize(text)
+
+
 def normalize_key(text: str) -> str:
     """One canonical form, for comparing content examples with each other."""
-    return normalize(text).folded[0]
+    return normalize_content(text).folded[0]
 
 
 def _clean(text: str) -> str:

@@ -40,6 +40,9 @@ class Candidate:
     intent: bool
     example: str
     lang: str
+    # Orders candidates whose scores tie at a cap: the evidence before capping
+    # (several examples containing the message rank a topic higher).
+    evidence: float = field(default=0.0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class Matcher:
         for query in norm.folded:
             if query:
                 self._score_into(query, toned_query, scores)
-        ranked = sorted(scores.values(), key=lambda c: (-c.score, c.id))
+        ranked = sorted(scores.values(), key=lambda c: (-c.score, -c.evidence, c.id))
         if language is None and ranked and ranked[0].score >= self.thresholds.answer:
             # Latin text without clear words: the matched example's language tells.
             language = ranked[0].lang if ranked[0].lang in ("en", "vi") else None
@@ -151,9 +154,11 @@ class Matcher:
             score = found[0][0]
             if len(found) > 1:
                 score += _SECOND_EXAMPLE_BONUS * found[1][0]
+            evidence = score
             if found[0][0] < _EXACT:
                 vocab = idx.owner_vocab[owner]
                 topic_cover = sum(w for g, w in q_weighted if g in vocab) / q_weight
+                evidence = (1 - _W_TOPIC) * score + _W_TOPIC * topic_cover
                 score = (1 - _W_TOPIC) * min(score, 1.0) + _W_TOPIC * topic_cover
                 # Only the very words of an example are certain: "work permit" is in
                 # examples of five topics, and containing it must not be "exact".
@@ -162,7 +167,8 @@ class Matcher:
             current = scores.get(owner)
             if current is None or score > current.score:
                 entry = idx.entries[found[0][1]]
-                scores[owner] = Candidate(owner, score, entry.intent, entry.text, entry.lang)
+                scores[owner] = Candidate(owner, score, entry.intent, entry.text, entry.lang,
+                                          evidence)
 
     def _decide(self, text: str, ranked: list[Candidate], language: str | None) -> MatchResult:
         th = self.thresholds

@@ -179,8 +179,11 @@ class Matcher:
             # The message is most like the examples of what we do not answer.
             rest = [c for c in ranked if c.id != OUT_OF_SCOPE][:5]
             return MatchResult(text, "fallback", None, top.score, language, rest)
+        off_topic = next((c.score for c in ranked if c.id == OUT_OF_SCOPE), 0.0)
         ranked = [c for c in ranked if c.id != OUT_OF_SCOPE]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        # "Not something we answer" competes like any topic: a message almost as
+        # close to the out-of-scope examples is not answered outright.
+        runner_up = max(ranked[1].score if len(ranked) > 1 else 0.0, off_topic)
         shown = ranked[:5]
         lead = top.score - runner_up
         # An example typed word for word is answered unless another topic has it too.

@@ -1,6 +1,7 @@
 """The held-out evaluation set stays held out: no eval message is a content example.
 
-The development set (tuned on, never copied from) is guarded the same way.
+The development set (tuned on, never copied from) and the fresh blind set are
+guarded the same way.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from bot.matching.normalize import normalize_key
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval.jsonl"
 DEV = EVAL.with_name("dev.jsonl")
+FRESH = EVAL.with_name("fresh.jsonl")
 
 
-@pytest.mark.parametrize("messages", [EVAL, DEV], ids=["eval", "dev"])
+@pytest.mark.parametrize("messages", [EVAL, DEV, FRESH], ids=["eval", "dev", "fresh"])
 def test_eval_messages_are_not_copied_into_examples(brain: Brain, messages: Path) -> None:
     examples = {normalize_key(e) for lang in brain.content.texts.values()
                 for text in lang.values() for e in text.examples}

@@ -205,11 +205,18 @@ def _cmd_reload(args: argparse.Namespace) -> int:
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         return _fail(2, f"the running bot (pid {info.get('pid', '?')}) has no HTTP server "
                         f"(HEALTH_PORT=0); reload it with: kill -HUP {info.get('pid', '<pid>')}")
-    url = f"http://127.0.0.1:{port}/reload"
+    host = _loopback_for(info.get("listen"))
+    hup = f"kill -HUP {info.get('pid', '<pid>')}"
+    if host is None:
+        # /reload answers loopback callers only, and the bot does not listen there.
+        return _fail(2, f"the running bot listens on {info.get('listen')} only, not on this "
+                        f"machine's loopback; reload it with: {hup}")
+    url = f"http://{host}:{port}/reload"
     try:
         response = httpx.post(url, timeout=httpx.Timeout(RELOAD_TIMEOUT, connect=5.0))
     except httpx.HTTPError as exc:
-        return _fail(1, f"cannot reach the bot at {url}: {type(exc).__name__}")
+        return _fail(1, f"cannot reach the bot at {url}: {type(exc).__name__}; "
+                        f"or reload it with: {hup}")
     try:
         body = response.json()
     except ValueError:
@@ -228,6 +235,19 @@ def _cmd_reload(args: argparse.Namespace) -> int:
         return 1
     reason = body.get("error") or f"HTTP {response.status_code}"
     return _fail(1, f"reload failed: {reason}; the bot keeps serving the previous content")
+
+
+def _loopback_for(listen: object) -> str | None:
+    """The loopback address reaching a server bound to ``listen``, or None."""
+    from bot.adapters.telegram.web import is_loopback
+
+    if listen is None or listen in ("", "0.0.0.0"):  # older lock files: all IPv4
+        return "127.0.0.1"
+    if listen == "::":
+        return "[::1]"  # tornado binds IPv6 sockets IPv6-only
+    if isinstance(listen, str) and is_loopback(listen):
+        return f"[{listen}]" if ":" in listen else listen
+    return None
 
 
 def _database_path() -> Path | None:

@@ -251,3 +251,20 @@ def test_reload_when_the_bot_does_not_answer(stand_in: StandIn, live_db: Path,
     with LiveLock(live_db, {"health_port": port}):
         assert main(["reload"]) == 1
     assert "cannot reach the bot" in one_line(capsys.readouterr().err)
+
+
+def test_reload_reaches_a_bot_listening_on_loopback_only(
+        stand_in: StandIn, live_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with LiveLock(live_db, {"health_port": stand_in.port, "listen": "127.0.0.1"}):
+        assert main(["reload"]) == 0
+    assert stand_in.requests == [("POST", "/reload")]
+
+
+def test_reload_of_a_bot_listening_elsewhere_points_to_sighup(
+        stand_in: StandIn, live_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # /reload answers loopback callers only; a bot bound to one LAN address has none.
+    with LiveLock(live_db, {"health_port": stand_in.port, "listen": "10.1.2.3", "pid": 77}):
+        assert main(["reload"]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "listens on 10.1.2.3" in err and "kill -HUP 77" in err
+    assert stand_in.requests == []

@@ -48,7 +48,8 @@ async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
     listen, port, variable = _address(settings)
     # Two bots on one database would answer every update twice and race on writes.
     lock = LiveLock(settings.database_path,
-                    {"health_port": port, "mode": settings.bot_mode, "pid": os.getpid()})
+                    {"health_port": port, "listen": listen, "mode": settings.bot_mode,
+                     "pid": os.getpid()})
     if not lock.acquire():
         info = read_live_info(settings.database_path) or {}
         raise AlreadyRunning(info.get("pid", "unknown"))

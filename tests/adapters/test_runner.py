@@ -35,7 +35,7 @@ async def test_the_lock_is_held_while_running_and_released_after(
     port = free_port()
     async with bot_running(fake, holder, db, health_port=port):
         assert read_live_info(db) == {"pid": os.getpid(), "health_port": port,
-                                      "mode": "polling"}
+                                      "listen": "0.0.0.0", "mode": "polling"}
     assert read_live_info(db) is None
 
 
@@ -51,7 +51,7 @@ async def test_in_webhook_mode_the_lock_names_the_webhook_port(
     assert error.value.variable == "WEBHOOK_SECRET_TOKEN"
     async with bot_running(fake, holder, db, webhook_secret_token="s3cret", **hook):
         assert read_live_info(db) == {"pid": os.getpid(), "health_port": port,
-                                      "mode": "webhook"}
+                                      "listen": "127.0.0.1", "mode": "webhook"}
         async with httpx.AsyncClient(timeout=5) as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
         assert health.status_code == 200
@@ -119,7 +119,7 @@ def test_the_command_serves_health_reloads_on_sighup_and_refuses_a_twin(
         try:
             _wait(lambda: api.calls(method="getUpdates"), timeout=30)
             assert read_live_info(db) == {"pid": process.pid, "health_port": port,
-                                          "mode": "polling"}
+                                          "listen": "0.0.0.0", "mode": "polling"}
             health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             assert health.status_code == 200 and health.json()["database"] == "ok"
 

@@ -13,6 +13,10 @@ from bot.matching.langdetect import detect_language
     ("ນາຍຈ້າງຍຶດພາສປອດ", "lo"),
     ("chủ giữ hộ chiếu của tôi", "vi"),
     ("chu giu ho chieu cua toi", "vi"),
+    # Loanwords are no evidence; "the nao" (thế nào) settles it.
+    ("gia han work permit the nao", "vi"),
+    ("can i change boss", "en"),
+    ("minimum wage bangkok per day?", "en"),  # "day" is English, not "dây"
     ("นายจ้างไม่จ่าย OT", "th"),  # mixed script: mostly Thai
     ("12345 !!!", None),
 ])

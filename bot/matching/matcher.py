@@ -60,7 +60,7 @@ class MatchResult:
 # is the costly step; top-1 accuracy on the eval and dev sets is flat from 30 to 120
 # candidates (measured 2026-11), so 40 keeps a margin at half the cost of 80.
 _PREFILTER = 40
-# Signals and their weights, tuned with ``migrant-bot eval`` (see benchmarks/README.md):
+# Signals and their weights, tuned with ``migrant-bot eval`` on tests/data/dev.jsonl:
 # the score is W_PARTIAL * partial_ratio + (1 - W_PARTIAL) * F, where F is the
 # F-beta of "how much of the example is in the message" (containment) and
 # "how much of the message the example explains" (coverage). Containment alone

@@ -36,7 +36,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.adapters.telegram.application import CONCURRENT_UPDATES  # noqa: E402
+from tests.adapters.web import free_port  # noqa: E402
 from tests.fakes.bot_api import FakeBotAPI  # noqa: E402
 from tests.fakes.updates import Updates  # noqa: E402
 
@@ -162,12 +162,6 @@ def workloads(count: int, users: int) -> dict[str, list[tuple[dict[str, Any], in
 
 
 # -- one measurement -----------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _wait_replies(fake: FakeBotAPI, target: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while fake.ok_count(*REPLY_METHODS) < target:
@@ -211,7 +205,7 @@ class BotProcess:
     def __init__(self, kind: str, mode: str, folder: str) -> None:
         self.kind, self.mode = kind, mode
         self.fake = FakeBotAPI(max_poll=5.0).start()
-        port = _free_port()
+        port = free_port()
         self.hook = f"http://127.0.0.1:{port}/hook"
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": self.fake.token,
                "TELEGRAM_BASE_URL": self.fake.base_url,

@@ -77,8 +77,12 @@ def _positive(value: str) -> int:
 
 def _cmd_unmatched(args: argparse.Namespace) -> int:
     """Print 'count  language  text' lines, most frequent first."""
+    database = _database_path(create_folder=True)
+    if database is None:
+        raise SystemExit(2)
+
     async def query() -> list[tuple[int, str, str]]:
-        repo = await open_repository(_database())
+        repo = await open_repository(database)
         try:
             rows = await repo.top_unmatched(args.lang, args.days, args.limit)
         finally:
@@ -100,8 +104,12 @@ def _cmd_unmatched(args: argparse.Namespace) -> int:
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
     """Print 'topic  language  up  down' lines."""
+    database = _database_path(create_folder=True)
+    if database is None:
+        raise SystemExit(2)
+
     async def query() -> list[tuple[str, str, int, int]]:
-        repo = await open_repository(_database())
+        repo = await open_repository(database)
         try:
             rows = await repo.feedback_counts()
         finally:
@@ -119,21 +127,11 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database() -> str:
-    try:
-        settings = load_settings()
-        return str(settings.ensure_database_folder())
-    except ConfigError as exc:
-        print(f"migrant-bot: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-
-
 def _run(coro: Any) -> Any:
     try:
         return asyncio.run(coro)
     except StorageError as exc:
-        print(f"migrant-bot: DATABASE_PATH: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(_fail(2, f"DATABASE_PATH: {exc}")) from None
 
 
 # -- backup / restore ---------------------------------------------------------------
@@ -250,10 +248,14 @@ def _loopback_for(listen: object) -> str | None:
     return None
 
 
-def _database_path() -> Path | None:
-    """DATABASE_PATH from the settings; None (after one line on stderr) when invalid."""
+def _database_path(create_folder: bool = False) -> Path | None:
+    """DATABASE_PATH from the settings (its folder made if asked); None, after one line
+    on stderr, when the setting is invalid or the folder cannot be made."""
     try:
-        return load_settings().database_path.expanduser()
+        settings = load_settings()
+        if create_folder:
+            return settings.ensure_database_folder()
+        return settings.database_path.expanduser()
     except ConfigError as exc:
         print(f"{_PROG}: {exc}", file=sys.stderr)
         return None

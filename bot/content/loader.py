@@ -239,11 +239,10 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
     from bot.content.telegram_html import html_problems_at
 
     key_line = doc.line(loc)
-    first_text_line = _first_text_line(doc, key_line)
 
     def at(offset_line: int) -> int:
         # Point at the answer's own line when it is a '|' block, else at the key.
-        return first_text_line + offset_line if first_text_line != key_line else key_line
+        return key_line + 1 + offset_line if loc in doc.blocks else key_line
 
     for match in PLACEHOLDER.finditer(answer):
         name = match.group(1)
@@ -271,16 +270,6 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
     if length > MAX_MESSAGE:
         ld.problem(doc.path, key_line, f"answer is {length} characters with numbers filled "
                    f"in; Telegram allows {MAX_MESSAGE}")
-
-
-def _first_text_line(doc: YamlDocument, key_line: int) -> int:
-    """Line where a '|' or '>' block's text starts (the key's own line otherwise)."""
-    try:
-        raw = doc.path.read_text(encoding="utf-8").splitlines()[key_line - 1]
-    except (OSError, IndexError):
-        return key_line
-    value = raw.split(":", 1)[1].strip() if ":" in raw else ""
-    return key_line + 1 if value[:1] in ("|", ">") else key_line
 
 
 def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],

@@ -31,6 +31,8 @@ class YamlDocument:
     path: Path
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    # Locations whose value is a '|' or '>' block: its text starts on the next line.
+    blocks: set[Loc] = field(default_factory=set)
 
     def line(self, loc: Loc) -> int:
         """Line of ``loc`` or of its nearest parent that has one."""
@@ -91,6 +93,8 @@ def _convert(node: yaml.Node, loc: Loc, doc: YamlDocument, problems: list[Proble
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*loc, i), doc, problems, display)
                 for i, item in enumerate(node.value)]
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        doc.blocks.add(loc)
     return _scalar(node)
 
 

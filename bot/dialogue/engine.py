@@ -45,15 +45,15 @@ class Engine:
         """Answer one input. ``client_language`` is Telegram's ``language_code``."""
         if isinstance(message, TextInput):
             return self._on_text(state, message.text, client_language)
-        button_lang = None
         if isinstance(message, ButtonInput):
             action = callbacks.decode(message.data)
-            button_lang = action.lang if action else None
-        lang = self.reply_language(state, button_lang, client_language)
+            # A button remembers the language it was shown in.
+            lang = self.reply_language(state, action.lang if action else None,
+                                       client_language)
+            return self._on_button(state, action, lang)
+        lang = self.reply_language(state, None, client_language)
         if isinstance(message, CommandInput):
             return self._on_command(state, message, lang)
-        if isinstance(message, ButtonInput):
-            return self._on_button(state, message.data, lang)
         if isinstance(message, NonTextInput):
             _ = self._gettext(lang)
             text = _("I can only read text messages. Please type your question in words, "
@@ -172,8 +172,8 @@ class Engine:
         return Turn([Reply(text, kb.main_menu())], state, lang)
 
     # -- buttons ---------------------------------------------------------------
-    def _on_button(self, state: UserState, data: str, lang: str) -> Turn:
-        action = callbacks.decode(data)
+    def _on_button(self, state: UserState, action: callbacks.Action | None,
+                   lang: str) -> Turn:
         kb = self._kb(lang)
         _ = self._gettext(lang)
         if action is None:

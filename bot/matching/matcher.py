@@ -82,12 +82,6 @@ _EXACT = 1.0     # the message is one of the examples, as normalised
 _ALMOST = 0.99   # the best any other match can score
 
 
-def _f_beta(contain: float, cover: float) -> float:
-    if contain <= 0 or cover <= 0:
-        return 0.0
-    return (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
-
-
 class Matcher:
     def __init__(self, index: MatchIndex, thresholds: Thresholds | None = None) -> None:
         self.index = index
@@ -114,7 +108,9 @@ class Matcher:
         q_grams = bigrams(query)
         if not q_grams or not idx.entries:
             return
-        q_weight = sum(idx.idf.get(g, 1.0) for g in q_grams) or 1.0
+        # A feature no example has still counts in the message's weight (as 1.0).
+        q_weighted = [(g, idx.idf.get(g, 1.0)) for g in q_grams]
+        q_weight = sum(w for _, w in q_weighted) or 1.0
         known = [g for g in q_grams if g in idx.postings]
         if not known:
             return
@@ -148,7 +144,6 @@ class Matcher:
             if query == entry.norm:
                 score = _EXACT
             per_owner.setdefault(entry.owner, []).append((score, i))
-        q_weighted = [(g, idx.idf.get(g, 1.0)) for g in q_grams]
         for owner, found in per_owner.items():
             found.sort(reverse=True)
             score = found[0][0]
@@ -157,12 +152,11 @@ class Matcher:
             evidence = score
             if found[0][0] < _EXACT:
                 vocab = idx.owner_vocab[owner]
-                topic_cover = sum(w for g, w in q_weighted if g in vocab) / q_weight
-                evidence = (1 - _W_TOPIC) * score + _W_TOPIC * topic_cover
-                score = (1 - _W_TOPIC) * min(score, 1.0) + _W_TOPIC * topic_cover
+                topic_part = _W_TOPIC * (sum(w for g, w in q_weighted if g in vocab) / q_weight)
+                evidence = (1 - _W_TOPIC) * score + topic_part
                 # Only the very words of an example are certain: "work permit" is in
                 # examples of five topics, and containing it must not be "exact".
-                score = min(score, _ALMOST)
+                score = min((1 - _W_TOPIC) * min(score, 1.0) + topic_part, _ALMOST)
             score = round(min(score, _EXACT), 4)
             current = scores.get(owner)
             if current is None or score > current.score:
@@ -175,16 +169,16 @@ class Matcher:
         if not ranked:
             return MatchResult(text, "fallback", None, 0.0, language, [])
         top = ranked[0]
-        if top.id == OUT_OF_SCOPE:
-            # The message is most like the examples of what we do not answer.
-            rest = [c for c in ranked if c.id != OUT_OF_SCOPE][:5]
-            return MatchResult(text, "fallback", None, top.score, language, rest)
         off_topic = next((c.score for c in ranked if c.id == OUT_OF_SCOPE), 0.0)
         ranked = [c for c in ranked if c.id != OUT_OF_SCOPE]
+        shown = ranked[:5]
+        if top.id == OUT_OF_SCOPE:
+            # The message is most like the examples of what we do not answer.
+            return MatchResult(text, "fallback", None, top.score, language, shown)
+        top = ranked[0]
         # "Not something we answer" competes like any topic: a message almost as
         # close to the out-of-scope examples is not answered outright.
         runner_up = max(ranked[1].score if len(ranked) > 1 else 0.0, off_topic)
-        shown = ranked[:5]
         lead = top.score - runner_up
         # An example typed word for word is answered unless another topic has it too.
         if (top.score >= _EXACT and lead > 0) or (top.score >= th.sure and lead >= th.margin / 2) \

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.storage.base import Repository
+from bot.storage.base import Repository, utc_today
 
 __all__ = ["ACTIVE_DAYS", "MATCH_OUTCOMES", "WEEK_DAYS", "LanguageStats", "Stats",
            "collect_stats"]
@@ -53,7 +53,7 @@ class Stats:
 async def collect_stats(repo: Repository, today: dt.date | None = None,
                         languages: tuple[str, ...] = ()) -> Stats:
     """Query the counters; ``languages`` are listed even when they have no numbers yet."""
-    day = today or dt.datetime.now(dt.UTC).date()
+    day = today or utc_today()
     active = await repo.count_active_users(day - dt.timedelta(days=ACTIVE_DAYS - 1))
     rows = await repo.activity(day - dt.timedelta(days=WEEK_DAYS - 1), day)
     messages: Counter[str | None] = Counter()

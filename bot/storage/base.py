@@ -19,7 +19,15 @@ __all__ = [
     "StorageError",
     "UnmatchedCount",
     "UserRecord",
+    "utc_today",
 ]
+
+
+
+def utc_today() -> dt.date:
+    """Today as stored: a UTC calendar day (dates, never message times)."""
+    return dt.datetime.now(dt.UTC).date()
+
 
 # Unmatched questions are kept at most this long (the /privacy text promises 90 days).
 UNMATCHED_RETENTION = dt.timedelta(days=90)
@@ -129,6 +137,10 @@ class Repository(Protocol):
     async def activity(self, since: dt.date, until: dt.date | None = None,
                        ) -> list[ActivityCount]:
         """The daily counters from ``since`` to ``until`` (both included; default: today)."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise unless the database answers a trivial query (for /healthz)."""
         ...
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ from bot.storage.base import (
     StorageError,
     UnmatchedCount,
     UserRecord,
+    utc_today,
 )
 from bot.storage.migrations import apply_migrations
 
@@ -30,10 +31,6 @@ _MAX_UNMATCHED_CHARS = 200
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _utc_today() -> dt.date:
-    return _utcnow().date()
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -128,7 +125,7 @@ class SqliteRepository:
         await self._db.execute(
             "INSERT INTO activity (day, language, kind, topic, count) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (day, language, kind, topic) DO UPDATE SET count = count + excluded.count",
-            ((day or _utc_today()).isoformat(), language or "", kind, topic or "", count))
+            ((day or utc_today()).isoformat(), language or "", kind, topic or "", count))
 
     async def activity(self, since: dt.date, until: dt.date | None = None,
                        ) -> list[ActivityCount]:
@@ -136,7 +133,7 @@ class SqliteRepository:
         async with self._db.execute(
                 "SELECT day, language, kind, topic, count FROM activity "
                 "WHERE day >= ? AND day <= ? ORDER BY day, language, kind, topic",
-                (since.isoformat(), (until or _utc_today()).isoformat())) as cur:
+                (since.isoformat(), (until or utc_today()).isoformat())) as cur:
             rows = await cur.fetchall()
         return [ActivityCount(dt.date.fromisoformat(r[0]), r[1] or None, r[2], r[3] or None,
                               int(r[4])) for r in rows]
@@ -200,6 +197,11 @@ class SqliteRepository:
         return [UnmatchedCount(r[0], r[1], int(r[2]),
                                dt.datetime.fromisoformat(r[3]).replace(tzinfo=dt.UTC))
                 for r in rows]
+
+    async def ping(self) -> None:
+        """Raise unless the database answers ``SELECT 1`` (ValueError once closed)."""
+        async with self._db.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
 
     async def close(self) -> None:
         """Release the connection."""

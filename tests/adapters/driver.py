@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +20,15 @@ from tests.fakes.updates import Updates
 
 LANGS = ("en", "th", "my", "km", "lo", "vi")
 POLL = dt.timedelta(seconds=1)
+# Every environment variable the bot reads (pydantic-settings: field names, upper case).
+SETTING_VARS = tuple(name.upper() for name in Settings.model_fields)
+
+
+def env_without_settings(**values: str) -> dict[str, str]:
+    """This process's environment minus every bot setting, plus ``values`` (for a child)."""
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_VARS}
+    env.update(values)
+    return env
 
 
 def settings_for(fake: FakeBotAPI, db: Path, **overrides: Any) -> Settings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.telegram.main import run_from_cli
+from tests.adapters.driver import SETTING_VARS, env_without_settings
 from tests.fakes.bot_api import Call, FakeBotAPI
 from tests.fakes.updates import Updates
 
@@ -21,18 +21,6 @@ pytestmark = pytest.mark.timeout(60)
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "migrant-bot"
-_CONFIG_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "DATABASE_PATH", "BOT_MODE",
-                "WEBHOOK_URL", "WEBHOOK_SECRET_TOKEN", "WEBHOOK_PORT", "WEBHOOK_LISTEN",
-                "ADMIN_IDS", "LOG_LEVEL", "LOG_FORMAT", "CONTENT_DIR", "LOCALES_DIR",
-                "HEALTH_PORT")
-
-
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARS}
-    env.update(values)
-    return env
-
-
 def _wait(fake: FakeBotAPI, predicate: Callable[[Call], bool], timeout: float) -> Call:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -47,9 +35,10 @@ def test_run_polls_answers_and_stops_on_ctrl_c(fake: FakeBotAPI, tmp_path: Path)
     db = tmp_path / "data" / "bot.sqlite3"
     process = subprocess.Popen(
         [str(CLI), "run"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=_env(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_BASE_URL=fake.base_url,
-                            DATABASE_PATH=str(db), LOG_LEVEL="DEBUG", LOG_FORMAT="json",
-                            HEALTH_PORT="0"))  # 8080 may be taken on a test machine
+        text=True, env=env_without_settings(
+            TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_BASE_URL=fake.base_url,
+            DATABASE_PATH=str(db), LOG_LEVEL="DEBUG", LOG_FORMAT="json",
+            HEALTH_PORT="0"))  # 8080 may be taken on a test machine
     try:
         _wait(fake, lambda c: c.method == "getUpdates", timeout=30)
         fake.add_update(Updates().message(777, "/start", lang="vi"))
@@ -71,8 +60,9 @@ def test_run_polls_answers_and_stops_on_ctrl_c(fake: FakeBotAPI, tmp_path: Path)
 
 def test_a_bad_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = subprocess.run([str(CLI), "run"], cwd=ROOT, capture_output=True, text=True,
-                            env=_env(TELEGRAM_BOT_TOKEN="not-a-token",
-                                     DATABASE_PATH=str(tmp_path / "db")), timeout=30)
+                            env=env_without_settings(TELEGRAM_BOT_TOKEN="not-a-token",
+                                                     DATABASE_PATH=str(tmp_path / "db")),
+                            timeout=30)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
@@ -98,7 +88,7 @@ def test_config_errors_name_the_variable(monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str],
                                          tmp_path: Path, env: dict[str, str],
                                          variable: str) -> None:
-    for name in _CONFIG_VARS:
+    for name in SETTING_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "db.sqlite3"))
     for name, value in env.items():

@@ -18,7 +18,7 @@ from bot.adapters.telegram.runner import AlreadyRunning
 from bot.brain import BrainHolder
 from bot.config import ConfigError
 from bot.ops.dblock import read_live_info
-from tests.adapters.driver import Chat, bot_running, sent
+from tests.adapters.driver import Chat, bot_running, env_without_settings, sent
 from tests.adapters.web import free_port
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
@@ -91,14 +91,6 @@ async def test_a_taken_health_port_names_the_setting_and_releases_the_lock(
     assert read_live_info(db) is None
 
 
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_", "HEALTH_", "BOT_",
-                                "ADMIN_", "LOG_", "CONTENT_", "LOCALES_"))}
-    env.update(values)
-    return env
-
-
 def _wait(condition: Callable[[], object], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -112,7 +104,7 @@ def test_the_command_serves_health_reloads_on_sighup_and_refuses_a_twin(
     db = tmp_path / "data" / "bot.sqlite3"
     port = free_port()
     with FakeBotAPI() as api:
-        env = _env(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_BASE_URL=api.base_url,
+        env = env_without_settings(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_BASE_URL=api.base_url,
                    DATABASE_PATH=str(db), HEALTH_PORT=str(port), LOG_FORMAT="text")
         process = subprocess.Popen([str(CLI), "run"], cwd=ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, env=env)

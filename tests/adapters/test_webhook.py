@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,6 +13,7 @@ import pytest_asyncio
 from bot.brain import Brain, BrainHolder
 from bot.dialogue.types import CommandInput, UserState
 from tests.adapters.driver import LANGS, bot_running
+from tests.adapters.web import free_port
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
 
@@ -23,17 +23,11 @@ SECRET = "s3cret-Token_for_tests"
 _user_ids = itertools.count(40_001)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def hook(fake: FakeBotAPI, holder: BrainHolder,
                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """Run the bot in webhook mode; yields the URL Telegram would post to."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/telegram-hook"
     db = tmp_path_factory.mktemp("webhook") / "bot.sqlite3"
     async with bot_running(fake, holder, db, bot_mode="webhook", webhook_url=url,

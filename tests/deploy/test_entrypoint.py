@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from bot.ops.dblock import read_live_info
+from tests.adapters.web import free_port
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
@@ -112,12 +112,6 @@ def fake() -> Iterator[FakeBotAPI]:
         yield api
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait(what: str, condition: Callable[[], bool], process: subprocess.Popen[bytes],
           log: Path, timeout: float) -> None:
     """Poll until ``condition``; fail at once (with the bot's log) if the bot died."""
@@ -134,7 +128,7 @@ def _wait(what: str, condition: Callable[[], bool], process: subprocess.Popen[by
 def test_the_entrypoint_answers_then_stops_cleanly_on_sigterm(
         image: Image, fake: FakeBotAPI, tmp_path: Path) -> None:
     database = tmp_path / "data" / "migrant-bot.sqlite3"
-    port = _free_port()
+    port = free_port()
     # The image's ENV, plus what deploy/.env sets; nothing leaks in from this process.
     env = {
         "PATH": f"{image.bin}:/usr/local/bin:/usr/bin:/bin",

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 
-from bot.storage.base import Repository
+from bot.storage.base import Repository, utc_today
 
 __all__ = ["ActivityBuffer"]
 
@@ -23,15 +23,11 @@ log = logging.getLogger(__name__)
 Key = tuple[dt.date, str, str | None, str | None]  # day, kind, language, topic
 
 
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 class ActivityBuffer:
     """``add`` counts in memory; ``flush`` writes the totals; ``run`` flushes periodically."""
 
     def __init__(self, repo: Repository, interval: float = 5.0,
-                 today: Callable[[], dt.date] = _utc_today) -> None:
+                 today: Callable[[], dt.date] = utc_today) -> None:
         self.repo = repo
         self.interval = interval
         self._today = today

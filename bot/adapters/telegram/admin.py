@@ -16,6 +16,7 @@ from telegram import Bot, Message, User
 from bot.adapters.telegram.inputs import is_private
 from bot.adapters.telegram.reload import reload_content
 from bot.adapters.telegram.services import Services
+from bot.content.render import MAX_MESSAGE as MESSAGE_LIMIT
 from bot.dialogue.types import CommandInput
 from bot.ops.stats import ACTIVE_DAYS, WEEK_DAYS, Stats, collect_stats
 from bot.storage.base import UNMATCHED_RETENTION
@@ -25,7 +26,6 @@ __all__ = ["ADMIN_COMMANDS", "MESSAGE_LIMIT", "fit_message", "fits", "format_sta
 
 log = logging.getLogger(__name__)
 
-MESSAGE_LIMIT = 4096  # Telegram's limit on one message's text
 _MAX_PROBLEMS = 15
 _UNMATCHED_PER_LANGUAGE = 10
 _UNMATCHED_ONE_LANGUAGE = 40  # /unmatched th: one language gets the whole message
@@ -69,8 +69,7 @@ async def _reload(services: Services, user: User, arg: str) -> str:
 
 async def _stats(services: Services, user: User, arg: str) -> str:
     """/stats: users, messages, topics, fallback rate and feedback."""
-    if services.activity is not None:
-        await services.activity.flush()  # count what happened up to now
+    await services.activity.flush()  # count what happened up to now
     stats = await collect_stats(services.sessions.repo,
                                 languages=services.brain.content.languages)
     return format_stats(stats)

@@ -46,8 +46,7 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     async def startup(app: App) -> None:
         repo = await open_repository(settings.database_path)
         services.attach(repo)
-        if services.activity is not None:
-            flusher.append(asyncio.create_task(services.activity.run()))
+        flusher.append(asyncio.create_task(services.activity.run()))
         await register_commands(app.bot, services.brain)
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
                  app.bot.username, settings.bot_mode, services.brain.version,
@@ -57,14 +56,14 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         for task in flusher:
             task.cancel()
         flusher.clear()
-        if services.activity is not None and services.repo is not None:
-            try:
-                await services.activity.flush()  # the last seconds of /stats counters
-            except Exception:
-                log.exception("could not write the activity counters at shutdown")
-        if services.repo is not None:
-            await services.repo.close()
-            services.repo = None
+        if services.repo is None:
+            return  # storage never opened (start-up failed before it)
+        try:
+            await services.activity.flush()  # the last seconds of /stats counters
+        except Exception:
+            log.exception("could not write the activity counters at shutdown")
+        await services.repo.close()
+        services.repo = None
 
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))

@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 
 
 async def record_events(sessions: Sessions, user_id: int, events: list[Event],
-                        activity: ActivityBuffer | None = None) -> bool:
+                        activity: ActivityBuffer) -> bool:
     """Store the turn's events; True when the user asked to be forgotten.
 
-    With ``activity`` the daily counters are added up in memory (see activity.py)."""
+    The daily counters are added up in ``activity``, in memory (see activity.py)."""
     forgot = False
     for event in events:
         if event.kind == "forget":
@@ -37,14 +37,8 @@ async def record_events(sessions: Sessions, user_id: int, events: list[Event],
     return forgot
 
 
-async def _record(sessions: Sessions, event: Event, activity: ActivityBuffer | None) -> None:
+async def _record(sessions: Sessions, event: Event, activity: ActivityBuffer) -> None:
     repo = sessions.repo
-
-    async def count(kind: str, language: str | None, topic: str | None) -> None:
-        if activity is not None:
-            activity.add(kind, language, topic)
-        else:
-            await repo.add_activity(kind, language, topic)
 
     if event.kind == "matched":
         log.debug("matched: outcome=%s topic=%s language=%s", event.outcome, event.topic,
@@ -54,11 +48,11 @@ async def _record(sessions: Sessions, event: Event, activity: ActivityBuffer | N
         if event.outcome in MATCH_OUTCOMES:
             # The topic only for an answer: a fallback has none, and the best guess
             # behind "did you mean" is not what the user got.
-            await count(event.outcome, event.language,
-                        event.topic if event.outcome == "answer" else None)
+            activity.add(event.outcome, event.language,
+                         event.topic if event.outcome == "answer" else None)
     elif event.kind == "topic_shown":
         log.debug("topic_shown: topic=%s language=%s", event.topic, event.language)
-        await count("topic_shown", event.language, event.topic)
+        activity.add("topic_shown", event.language, event.topic)
     elif event.kind == "feedback":
         if event.topic and event.language and event.value:
             await repo.add_feedback(event.topic, event.language, event.value)

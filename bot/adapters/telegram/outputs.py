@@ -13,14 +13,13 @@ from functools import lru_cache
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest
 
+from bot.content.render import MAX_MESSAGE
 from bot.dialogue.split import split_message
 from bot.dialogue.types import Button, Reply, Turn
 
 __all__ = ["MAX_MESSAGE", "Target", "keyboard", "show_turn"]
 
 log = logging.getLogger(__name__)
-
-MAX_MESSAGE = 4096  # Telegram's limit for one message text
 
 
 class Target:

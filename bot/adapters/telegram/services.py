@@ -23,8 +23,8 @@ class Services:
     repo: Repository | None = None
     # One registry per application, so several bots in one process count apart.
     metrics: Metrics = field(default_factory=Metrics)
-    activity: ActivityBuffer | None = None  # anonymous /stats counters, written in batches
     _sessions: Sessions | None = field(default=None, repr=False)
+    _activity: ActivityBuffer | None = field(default=None, repr=False)
 
     @property
     def brain(self) -> Brain:
@@ -38,11 +38,18 @@ class Services:
             raise RuntimeError("storage is not open yet (the application was not started)")
         return self._sessions
 
+    @property
+    def activity(self) -> ActivityBuffer:
+        """The anonymous /stats counters, written in batches; valid like ``sessions``."""
+        if self._activity is None:
+            raise RuntimeError("storage is not open yet (the application was not started)")
+        return self._activity
+
     def attach(self, repo: Repository) -> None:
         """Use this repository from now on."""
         self.repo = repo
         self._sessions = Sessions(repo)
-        self.activity = ActivityBuffer(repo)
+        self._activity = ActivityBuffer(repo)
 
     def is_admin(self, user_id: int) -> bool:
         """True for the ids in ADMIN_IDS."""

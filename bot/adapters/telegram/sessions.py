@@ -13,24 +13,21 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from bot.dialogue.types import UserState
-from bot.storage.base import Repository, UserRecord
+from bot.storage.base import Repository, UserRecord, utc_today
 
 __all__ = ["Sessions"]
 
 _MISSING = object()
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 class Sessions:
     """Load and save ``UserState`` for Telegram user ids."""
 
     def __init__(self, repo: Repository, cache_size: int = 10_000,
-                 today: Callable[[], dt.date] = _today) -> None:
+                 today: Callable[[], dt.date] = utc_today) -> None:
         self.repo = repo
         self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
         self._cache_size = cache_size
@@ -91,8 +88,7 @@ class Sessions:
         if record is None or not record.active:
             return
         await self.repo.set_active(user_id, False)
-        self._remember(user_id, UserRecord(record.user_id, record.language, record.last_topic,
-                                           record.first_seen, record.last_seen, False))
+        self._remember(user_id, replace(record, active=False))
 
     def _remember(self, user_id: int, record: UserRecord | None) -> None:
         self._cache[user_id] = record

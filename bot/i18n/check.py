@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
@@ -27,6 +28,12 @@ def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
         if not path.is_file():
             problems.append(Problem.at(shown, 1, f"missing interface translation for '{lang}'"))
             continue
+        # babel silently drops the last character of a line missing its closing quote.
+        quotes = _unclosed_quotes(path)
+        if quotes:
+            problems += [Problem.at(shown, line, "the text on this line must start and end "
+                                                 "with a double quote (\")") for line in quotes]
+            continue
         try:
             with path.open("rb") as handle:
                 catalog = read_po(handle, abort_invalid=True)
@@ -51,6 +58,31 @@ def check_locales(locales: Path, languages: tuple[str, ...]) -> list[Problem]:
                                                  f"(or run make locales after a code change): "
                                                  f"\"{missing[:50]}\""))
     return problems
+
+
+# A message line: an optional keyword (msgid, msgstr[0]...), then the quoted text.
+_STRING_LINE = re.compile(r'(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)?\s*(".*)')
+
+
+def _unclosed_quotes(path: Path) -> list[int]:
+    """Lines whose quoted text does not end with an unescaped double quote."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []  # read_po reports these
+    bad = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        match = _STRING_LINE.fullmatch(text)
+        if match is None:
+            continue
+        body = match.group(1)[1:]  # after the opening quote
+        escapes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+        if not body.endswith('"') or escapes % 2 == 1:
+            bad.append(number)
+    return bad
 
 
 def _display(path: Path) -> str:

@@ -52,6 +52,7 @@ class Call:
     at: float
     status: int = 200
     result: Any = None
+    content_type: str = ""  # how the body was encoded (form fields or JSON)
 
     @property
     def ok(self) -> bool:
@@ -325,8 +326,9 @@ class FakeBotAPI:
         if match is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         token, method = match.group(1), match.group(2)
-        params = _decode_params(headers.get("content-type", ""), body, url.query)
-        call = Call(method, params, token, time.monotonic())
+        content_type = headers.get("content-type", "")
+        params = _decode_params(content_type, body, url.query)
+        call = Call(method, params, token, time.monotonic(), content_type=content_type)
         with self._lock:
             self._state.calls.append(call)
         if token != self.token:

@@ -15,6 +15,7 @@ from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import register_handlers
 from bot.adapters.telegram.logs import add_log_context
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
+from bot.adapters.telegram.request import AiohttpRequest
 from bot.adapters.telegram.services import Services
 from bot.brain import BrainHolder
 from bot.config import Settings
@@ -33,6 +34,7 @@ POLL_TIMEOUT = dt.timedelta(seconds=25)  # long-poll wait inside getUpdates
 # Updates of different users processed at once. Enough to hide Bot API round trips
 # (Telegram allows ~30 messages/s per bot anyway); more only adds pool contention.
 CONCURRENT_UPDATES = 16
+REPLY_CONNECTIONS = 256  # python-telegram-bot's default pool for the bot's own requests
 
 
 def build_application(settings: Settings, holder: BrainHolder, *,
@@ -72,6 +74,10 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         .token(settings.token())
         .base_url(settings.telegram_base_url)
         .base_file_url(_file_url(settings.telegram_base_url))
+        # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
+        # getUpdates runs one at a time, replies as many as are in flight.
+        .request(AiohttpRequest(REPLY_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(1))
         .defaults(defaults)
         .rate_limiter(rate_limiter or ResilientRateLimiter())
         # Different users in parallel; one user's turns are serialised by Sessions.lock.

@@ -1,7 +1,8 @@
 """Logging set-up: one line per event (text or JSON), quiet libraries, secrets redacted.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token, so
-those loggers are held at WARNING; a filter on our handlers also removes the
+the HTTP libraries' loggers (httpx for `migrant-bot reload`, aiohttp for the
+Bot API) are held at WARNING; a filter on our handlers also removes the
 token (and the webhook secret) from any record that reaches them. PTB logs
 whole updates (a user's id beside their text) at DEBUG, so it is held at INFO.
 
@@ -35,7 +36,7 @@ __all__ = [
 
 REDACTED = "[REDACTED]"
 # Loggers that would print request URLs (and so the token) at INFO or DEBUG.
-NOISY_LOGGERS = ("httpx", "httpcore")
+NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp")
 # Loggers that print updates and API parameters (user ids beside text) at DEBUG.
 PRIVATE_LOGGERS = ("telegram",)
 # Before every other handler (the conversation is in group 0).

@@ -155,3 +155,22 @@ async def test_requests_need_initialize_and_a_shut_down_one_can_start_again(
     await request.initialize()
     assert (await request.post(f"{fake.base_url}{fake.token}/getMe"))["is_bot"] is True
     await request.shutdown()
+
+
+async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host(
+        fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
+                 "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{fake.port}")
+    since = fake.call_count()
+    # No such host: only the proxy (the fake, which reads the path) can answer.
+    async with bot_on("http://bot-api.invalid/bot") as bot:
+        assert bot.username == fake.bot_user["username"]
+    assert [call.method for call in fake.calls(since=since)] == ["getMe"]
+
+    monkeypatch.setenv("NO_PROXY", "bot-api.invalid")
+    with pytest.raises(NetworkError):
+        async with bot_on("http://bot-api.invalid/bot"):
+            pass
+    assert len(fake.calls(since=since)) == 1

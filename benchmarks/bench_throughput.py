@@ -16,14 +16,16 @@ moment on the machine hits both alike. Two workloads:
 * buttons - menu, area and topic presses; answerCallbackQuery + edit/send each.
 
 "ours" is the full stack (``build_application``: engine, SQLite, sessions,
-resilient rate limiter) with Telegram's flood limits switched off, since
-those cap real traffic at 30 messages/s whatever the code does. "echo" is a
-bare PTB bot with the same update concurrency that echoes text and answers
-and edits on button presses. "rich echo" is the same bare bot replying with
-a message as large as ours (a rendered answer and its keyboard): the gap
-between it and "echo" is the cost of sending real answers through PTB and
-HTTP, the gap between "ours" and it is our own code. The engine's own speed on the same inputs is
-printed last: on typed text it is what bounds the ratio (fuzzy matching).
+resilient rate limiter, the aiohttp transport of request.py) with Telegram's
+flood limits switched off, since those cap real traffic at 30 messages/s
+whatever the code does. "echo" is a bare PTB bot (PTB's default httpx
+transport) with the same update concurrency that echoes text and answers and
+edits on button presses. "rich echo" is the same bare bot replying with a
+message as large as ours (a rendered answer and its keyboard): the gap between
+it and "echo" is the cost of sending real answers through PTB and HTTP, the
+gap between "ours" and it is our own code. ``--echo-transport aiohttp`` runs
+both echo bots on our transport, which isolates the cost of our own code from
+the transport's. The engine's own speed on the same inputs is printed last.
 It prints figures; it is not a test.
 """
 
@@ -58,7 +60,7 @@ SECRET = "bench-secret"
 
 
 # -- the bots (run with --serve in a child process) ---------------------------------------
-def serve(kind: str, mode: str) -> None:
+def serve(kind: str, mode: str, transport: str = "httpx") -> None:
     """Run one bot until SIGINT; settings come from the environment."""
     import logging
 
@@ -75,7 +77,7 @@ def serve(kind: str, mode: str) -> None:
         app = _ours(settings)
         asyncio.run(serve_bot(app, poll_timeout=dt.timedelta(seconds=5)))
         return
-    app = _echo(settings, rich=kind == "rich")
+    app = _echo(settings, rich=kind == "rich", transport=transport)
     if mode == "webhook":
         app.run_webhook(listen="127.0.0.1", port=settings.webhook_port,
                         url_path=settings.webhook_path(), webhook_url=settings.webhook_url,
@@ -96,7 +98,7 @@ def _ours(settings: Any) -> Any:
     return build_application(settings, holder, rate_limiter=limiter, concurrency=CONCURRENCY)
 
 
-def _echo(settings: Any, rich: bool = False) -> Any:
+def _echo(settings: Any, rich: bool = False, transport: str = "httpx") -> Any:
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
     from telegram.constants import ParseMode
     from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler
@@ -120,8 +122,15 @@ def _echo(settings: Any, rich: bool = False) -> Any:
         await query.edit_message_text(text or query.data or "?", parse_mode=ParseMode.HTML,
                                       reply_markup=keyboard)
 
-    app = (Application.builder().token(settings.token()).base_url(settings.telegram_base_url)
-           .concurrent_updates(CONCURRENCY).build())
+    builder = (Application.builder().token(settings.token())
+               .base_url(settings.telegram_base_url).concurrent_updates(CONCURRENCY))
+    if transport == "aiohttp":
+        from bot.adapters.telegram.application import REPLY_CONNECTIONS
+        from bot.adapters.telegram.request import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(REPLY_CONNECTIONS)) \
+            .get_updates_request(AiohttpRequest(1))
+    app = builder.build()
     app.add_handler(MessageHandler(f.TEXT, echo))
     app.add_handler(CallbackQueryHandler(press))
     return app
@@ -173,7 +182,7 @@ async def _wait_replies(fake: FakeBotAPI, target: int, timeout: float) -> None:
 async def _feed(fake: FakeBotAPI, mode: str, hook: str,
                 load: list[tuple[dict[str, Any], int]]) -> float:
     """Deliver the updates; return seconds until every expected reply was made."""
-    import httpx
+    import aiohttp
 
     target = fake.ok_count(*REPLY_METHODS) + sum(calls for _, calls in load)
     start = time.perf_counter()
@@ -181,18 +190,16 @@ async def _feed(fake: FakeBotAPI, mode: str, hook: str,
         for update, _ in load:
             fake.add_update(dict(update))
     else:
-        limits = httpx.Limits(max_connections=WEBHOOK_CONNECTIONS)
-        async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-            gate = asyncio.Semaphore(WEBHOOK_CONNECTIONS)
+        # aiohttp, not httpx: the feeder must not be what limits the rate it measures.
+        connector = aiohttp.TCPConnector(limit=WEBHOOK_CONNECTIONS)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET,
+                       "Content-Type": "application/json"}
 
             async def post(update: dict[str, Any]) -> None:
-                async with gate:
-                    body = {**update, "update_id": fake.next_update_id()}
-                    response = await client.post(
-                        hook, content=json.dumps(body),
-                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
-                                 "Content-Type": "application/json"})
-                    response.raise_for_status()
+                body = {**update, "update_id": fake.next_update_id()}
+                async with session.post(hook, data=json.dumps(body), headers=headers) as answer:
+                    answer.raise_for_status()
 
             await asyncio.gather(*(post(update) for update, _ in load))
     await _wait_replies(fake, target, timeout=300)
@@ -202,7 +209,7 @@ async def _feed(fake: FakeBotAPI, mode: str, hook: str,
 class BotProcess:
     """One bot in a child process with a fake Bot API of its own."""
 
-    def __init__(self, kind: str, mode: str, folder: str) -> None:
+    def __init__(self, kind: str, mode: str, folder: str, transport: str = "httpx") -> None:
         self.kind, self.mode = kind, mode
         self.fake = FakeBotAPI(max_poll=5.0).start()
         port = free_port()
@@ -214,7 +221,8 @@ class BotProcess:
                "WEBHOOK_SECRET_TOKEN": SECRET, "LOG_LEVEL": "WARNING", "HEALTH_PORT": "0",
                "WEBHOOK_LISTEN": "127.0.0.1"}
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", kind, "--mode", mode], env=env, cwd=ROOT)
+            [sys.executable, __file__, "--serve", kind, "--mode", mode,
+             "--echo-transport", transport], env=env, cwd=ROOT)
 
     async def ready(self) -> None:
         """Wait until the bot polls (or has set its webhook and listens)."""
@@ -238,10 +246,11 @@ class BotProcess:
 
 
 async def measure(mode: str, loads: dict[str, list[tuple[dict[str, Any], int]]],
-                  warmup: int, repeat: int) -> dict[str, dict[str, float]]:
-    """Both bots side by side, fed in turns; best updates per second of ``repeat`` runs."""
+                  warmup: int, repeat: int, transport: str = "httpx"
+                  ) -> dict[str, dict[str, float]]:
+    """The bots side by side, fed in turns; best updates per second of ``repeat`` runs."""
     with tempfile.TemporaryDirectory() as folder:
-        bots = [BotProcess(kind, mode, folder) for kind in ("ours", "echo", "rich")]
+        bots = [BotProcess(kind, mode, folder, transport) for kind in ("ours", "echo", "rich")]
         try:
             for bot in bots:
                 await bot.ready()
@@ -290,16 +299,17 @@ def engine_only(loads: dict[str, list[tuple[dict[str, Any], int]]]) -> dict[str,
     return rates
 
 
-async def run(count: int, warmup: int, users: int, repeat: int) -> None:
-    """Measure both bots in both modes and print the table with ratios."""
+async def run(count: int, warmup: int, users: int, repeat: int, transport: str) -> None:
+    """Measure the bots in both modes and print the table with ratios."""
     loads = workloads(count, users)
     print(f"migrant-bot throughput: {count} updates per workload from {users} users, "
-          f"best of {repeat}, update concurrency {CONCURRENCY}, {os.cpu_count()} CPU(s)\n")
+          f"best of {repeat}, update concurrency {CONCURRENCY}, {os.cpu_count()} CPU(s), "
+          f"echo bots on {transport}\n")
     print(f"{'mode':<8} {'workload':<8} {'ours upd/s':>11} {'echo upd/s':>11} {'ratio':>6}"
           f" {'rich echo':>10} {'ratio':>6}")
     ratios = []
     for mode in ("polling", "webhook"):
-        figures = await measure(mode, loads, warmup, repeat)
+        figures = await measure(mode, loads, warmup, repeat, transport)
         ours, echo, rich = figures["ours"], figures["echo"], figures["rich"]
         for name in loads:
             ratio = ours[name] / echo[name]
@@ -323,6 +333,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=60)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; best is kept")
+    parser.add_argument("--echo-transport", choices=["httpx", "aiohttp"], default="httpx",
+                        help="the echo bots' transport: PTB's default, or ours")
     parser.add_argument("--serve", choices=["ours", "echo", "rich"], help=argparse.SUPPRESS)
     parser.add_argument("--mode", choices=["polling", "webhook"], default="polling",
                         help=argparse.SUPPRESS)
@@ -332,12 +344,12 @@ def main() -> None:
         if profile:
             import cProfile
 
-            cProfile.runctx("serve(args.serve, args.mode)", globals(), {"args": args},
-                            f"{profile}.{args.serve}")
+            cProfile.runctx("serve(args.serve, args.mode, args.echo_transport)", globals(),
+                            {"args": args}, f"{profile}.{args.serve}")
         else:
-            serve(args.serve, args.mode)
+            serve(args.serve, args.mode, args.echo_transport)
         return
-    asyncio.run(run(args.updates, args.warmup, args.users, args.repeat))
+    asyncio.run(run(args.updates, args.warmup, args.users, args.repeat, args.echo_transport))
 
 
 if __name__ == "__main__":

@@ -133,55 +133,41 @@ def load_content(root: Path, catalogue: Path | None = None,
     langs = ld.model(LanguagesFile, langs_doc) if langs_doc else None
     topics_file = ld.model(TopicsFile, topics_doc) if topics_doc else None
     contacts_file = ld.model(ContactsFile, contacts_doc) if contacts_doc else None
-    if langs is None or topics_file is None or contacts_file is None:
-        return LoadResult(None, sorted(ld.problems), ld.files)
-    assert topics_doc is not None
-
-    topics = _check_topics(ld, topics_file, topics_doc)
-    if catalogue is not None:
-        _check_catalogue(ld, catalogue, topics, topics_doc)
+    # A broken root file must not hide the language folders' problems: the editor
+    # sees everything in one run. What the broken file would have said is unknown
+    # (None below), and only the checks that need it are skipped.
+    topics: dict[str, Any] | None = None
+    if topics_file is not None and topics_doc is not None:
+        topics = _check_topics(ld, topics_file, topics_doc)
+        if catalogue is not None:
+            _check_catalogue(ld, catalogue, topics, topics_doc)
+    languages = list(langs.languages) if langs is not None else _language_folders(root)
+    areas = list(topics_file.areas) if topics_file is not None else None
+    contacts = contacts_file.contacts if contacts_file is not None else None
 
     texts: dict[str, dict[str, TopicText]] = {}
     area_titles: dict[str, dict[str, str]] = {}
     contact_texts: dict[str, dict[str, ContactText]] = {}
     intents: dict[str, dict[str, IntentText]] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
-    contacts = contacts_file.contacts
 
-    for lang in langs.languages:
+    for lang in languages:
         folder = root / lang
         if not folder.is_dir():
             ld.problem(folder, 1, f"language folder '{lang}/' is missing "
                        f"(it is listed in languages.yaml)")
             continue
-        texts[lang] = {}
-        for topic_id in topics:
-            path = folder / f"{topic_id}.yaml"
-            doc = ld.read(path)
-            if doc is None:
-                if not path.is_file():
-                    ld.problem(path, 1, f"missing file: topic '{topic_id}' has no "
-                               f"'{lang}' text")
-                continue
-            text = ld.model(TopicText, doc)
-            if text is None:
-                continue
-            texts[lang][topic_id] = text
-            _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True)
-            _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
-                            check_examples)
-        for path in sorted(folder.glob("*.yaml")):
-            stem = path.stem
-            if not stem.startswith("_") and stem not in topics:
-                ld.problem(path, 1, f"there is no topic '{stem}' in topics.yaml "
-                           f"(add it there, or check the file name)")
-        area_titles[lang] = _load_areas(ld, folder, topics_file.areas)
+        texts[lang] = _load_topic_texts(ld, folder, lang, topics, contacts, example_owner,
+                                        check_examples)
+        area_titles[lang] = _load_areas(ld, folder, areas)
         contact_texts[lang] = _load_contact_texts(ld, folder, contacts)
         intents[lang] = _load_intents(ld, folder, contacts, example_owner, check_examples)
 
+    if langs is None or topics is None or areas is None or contacts is None:
+        return LoadResult(None, sorted(ld.problems), ld.files)
     tree = ContentTree(
         languages=tuple(langs.languages),
-        areas=tuple(topics_file.areas),
+        areas=tuple(areas),
         topics=topics,
         texts=texts,
         area_titles=area_titles,
@@ -191,6 +177,42 @@ def load_content(root: Path, catalogue: Path | None = None,
         version=ld.digest.hexdigest()[:12],
     )
     return LoadResult(tree, sorted(ld.problems), ld.files)
+
+
+def _language_folders(root: Path) -> list[str]:
+    """Language folders to check when languages.yaml cannot be read: every folder."""
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, Any] | None,
+                      contacts: dict[str, Any] | None,
+                      example_owner: dict[str, tuple[str, Path, int]],
+                      check_examples: Callable[[str], str] | None) -> dict[str, TopicText]:
+    """One language's topic files; with ``topics`` unknown, every file found is checked."""
+    texts: dict[str, TopicText] = {}
+    files = {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.stem.startswith("_")}
+    for topic_id in topics if topics is not None else files:
+        path = folder / f"{topic_id}.yaml"
+        doc = ld.read(path)
+        if doc is None:
+            if not path.is_file():
+                ld.problem(path, 1, f"missing file: topic '{topic_id}' has no "
+                           f"'{lang}' text")
+            continue
+        text = ld.model(TopicText, doc)
+        if text is None:
+            continue
+        texts[topic_id] = text
+        _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True)
+        _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
+                        check_examples)
+    if topics is not None:
+        for stem, path in files.items():
+            if stem not in topics:
+                ld.problem(path, 1, f"there is no topic '{stem}' in topics.yaml "
+                           f"(add it there, or check the file name)")
+    return texts
 
 
 def _check_topics(ld: _Loader, tf: TopicsFile, doc: YamlDocument) -> dict[str, Any]:
@@ -234,7 +256,9 @@ def _check_catalogue(ld: _Loader, catalogue: Path, topics: dict[str, Any],
 
 
 def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], answer: str,
-                  contacts: dict[str, Any], topic: bool) -> None:
+                  contacts: dict[str, Any] | None, topic: bool) -> None:
+    """Placeholders, HTML and length; contacts None (contacts.yaml unreadable) skips
+    the checks that need them."""
     from bot.content.render import MAX_MESSAGE, estimate_rendered_length
     from bot.content.telegram_html import html_problems_at
 
@@ -255,10 +279,10 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
             if not topic:
                 ld.problem(doc.path, line, "{reviewed} only works in topic answers")
         elif kind in ("contact", "phone") and arg:
-            if arg not in contacts:
+            if contacts is not None and arg not in contacts:
                 ld.problem(doc.path, line, f"unknown contact '{arg}' in {{{name}}} "
                            f"(see contacts.yaml)")
-            elif kind == "phone" and not contacts[arg].phone:
+            elif contacts is not None and kind == "phone" and not contacts[arg].phone:
                 ld.problem(doc.path, line, f"{{{name}}}: contact '{arg}' has no phone number")
         else:
             ld.problem(doc.path, line, f"unknown placeholder {{{name}}} (use {{contact:ID}}, "
@@ -266,7 +290,7 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
     blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), answer)
     for offset_line, message in html_problems_at(blanked):
         ld.problem(doc.path, at(offset_line), message)
-    length = estimate_rendered_length(answer, contacts)
+    length = estimate_rendered_length(answer, contacts or {})
     if length > MAX_MESSAGE:
         ld.problem(doc.path, key_line, f"answer is {length} characters with numbers filled "
                    f"in; Telegram allows {MAX_MESSAGE}")
@@ -295,7 +319,8 @@ def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],
         seen.setdefault(key, (owner, doc.path, line))
 
 
-def _load_areas(ld: _Loader, folder: Path, areas: list[str]) -> dict[str, str]:
+def _load_areas(ld: _Loader, folder: Path, areas: list[str] | None) -> dict[str, str]:
+    """Area titles; with ``areas`` unknown (topics.yaml unreadable) only the titles."""
     path = folder / "_areas.yaml"
     doc = ld.read(path)
     if doc is None:
@@ -307,20 +332,21 @@ def _load_areas(ld: _Loader, folder: Path, areas: list[str]) -> dict[str, str]:
         return {}
     titles: dict[str, str] = {}
     for key, value in doc.data.items():
-        if key not in areas:
+        if areas is not None and key not in areas:
             ld.problem(path, doc.line((key,)), f"unknown area '{key}'")
         elif not isinstance(value, str) or not value.strip():
             ld.problem(path, doc.line((key,)), f"area '{key}' needs a title")
         else:
             titles[key] = value.strip()
-    for area in areas:
+    for area in areas or ():
         if area not in doc.data:
             ld.problem(path, 1, f"missing title for area '{area}'")
     return titles
 
 
 def _load_contact_texts(ld: _Loader, folder: Path,
-                        contacts: dict[str, Any]) -> dict[str, ContactText]:
+                        contacts: dict[str, Any] | None) -> dict[str, ContactText]:
+    """Contact names; with ``contacts`` unknown, each entry's own fields only."""
     path = folder / "_contacts.yaml"
     doc = ld.read(path)
     if doc is None:
@@ -332,19 +358,19 @@ def _load_contact_texts(ld: _Loader, folder: Path,
         return {}
     out: dict[str, ContactText] = {}
     for key, value in doc.data.items():
-        if key not in contacts:
+        if contacts is not None and key not in contacts:
             ld.problem(path, doc.line((key,)), f"unknown contact '{key}' (not in contacts.yaml)")
             continue
         text = ld.model(ContactText, doc, value, (key,))
         if text:
             out[key] = text
-    for key in contacts:
+    for key in contacts or ():
         if key not in doc.data:
             ld.problem(path, 1, f"missing contact '{key}'")
     return out
 
 
-def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any],
+def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any] | None,
                   seen: dict[str, tuple[str, Path, int]],
                   normalise: Callable[[str], str] | None) -> dict[str, IntentText]:
     path = folder / "_intents.yaml"

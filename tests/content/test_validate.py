@@ -125,6 +125,33 @@ def test_all_problems_in_one_run(mini_content: Path, capsys: pytest.CaptureFixtu
     assert "problem(s) found" not in out  # the count goes to stderr
 
 
+@pytest.mark.parametrize("root_file", ["languages.yaml", "topics.yaml", "contacts.yaml"])
+def test_a_broken_root_file_does_not_hide_the_language_folders(mini_content: Path,
+                                                               root_file: str) -> None:
+    edit(mini_content / "en" / "permit_renew.yaml", "title:", "titel:")
+    edit(mini_content / "th" / "_intents.yaml", "examples:", "exemples:")
+    in_folders = set(problems(mini_content))
+    assert len(in_folders) >= 2
+    (mini_content / root_file).write_text("languages: [en, th\n", encoding="utf-8")
+    result = check_content(mini_content)
+    found = {str(p) for p in result.problems}
+    assert result.tree is None
+    (root_problem,) = found - in_folders
+    assert root_problem.startswith(f"content/{root_file}:2: broken YAML")
+    # Every problem in the folders is still reported, and none is made up from the
+    # broken file's absence (every topic "unknown", every contact "missing"...).
+    assert found - {root_problem} == in_folders
+
+
+def test_without_contacts_yaml_the_answers_are_still_checked(mini_content: Path) -> None:
+    (mini_content / "contacts.yaml").unlink()
+    edit(mini_content / "th" / "hotlines.yaml", "{contact:doe}", "{contact:doe} <b>")
+    found = problems(mini_content)
+    assert "content/contacts.yaml:1: file is missing" in found
+    assert any(p.startswith("content/th/hotlines.yaml:") and "<b>" in p for p in found), found
+    assert len(found) == 2, found
+
+
 def test_unknown_topic_file(mini_content: Path) -> None:
     (mini_content / "en" / "permit_renw.yaml").write_text("title: x\n", encoding="utf-8")
     assert any(p.startswith("content/en/permit_renw.yaml:1: there is no topic 'permit_renw'")

@@ -17,6 +17,7 @@ from bot.adapters.telegram.inputs import is_private
 from bot.adapters.telegram.reload import reload_content
 from bot.adapters.telegram.services import Services
 from bot.content.render import MAX_MESSAGE as MESSAGE_LIMIT
+from bot.dialogue.split import telegram_length
 from bot.dialogue.types import CommandInput
 from bot.ops.stats import ACTIVE_DAYS, WEEK_DAYS, Stats, collect_stats
 from bot.storage.base import UNMATCHED_RETENTION
@@ -132,7 +133,7 @@ def format_stats(stats: Stats) -> str:
 
 def fits(text: str, limit: int = MESSAGE_LIMIT) -> bool:
     """True when ``text`` is within Telegram's limit (counted in UTF-16 units, as it does)."""
-    return len(text.encode("utf-16-le")) // 2 <= limit
+    return telegram_length(text) <= limit
 
 
 def fit_message(blocks: list[str], limit: int = MESSAGE_LIMIT) -> str:

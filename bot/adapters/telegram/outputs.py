@@ -14,7 +14,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParam
 from telegram.error import BadRequest
 
 from bot.content.render import MAX_MESSAGE
-from bot.dialogue.split import split_message
+from bot.dialogue.split import split_message, telegram_length
 from bot.dialogue.types import Button, Reply, Turn
 
 __all__ = ["MAX_MESSAGE", "Target", "keyboard", "show_turn"]
@@ -59,7 +59,7 @@ async def show_turn(bot: Bot, target: Target, turn: Turn) -> None:
 
 async def _edit(bot: Bot, target: Target, reply: Reply) -> bool:
     """Edit the pressed message in place; False when a new message is needed."""
-    if len(reply.text) > MAX_MESSAGE or target.edit_message_id is None:
+    if telegram_length(reply.text) > MAX_MESSAGE or target.edit_message_id is None:
         return False
     try:
         await bot.edit_message_text(reply.text, chat_id=target.chat_id,

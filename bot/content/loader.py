@@ -204,7 +204,7 @@ def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, An
         if text is None:
             continue
         texts[topic_id] = text
-        _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True)
+        _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True, lang=lang)
         _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
                         check_examples)
     if topics is not None:
@@ -256,9 +256,10 @@ def _check_catalogue(ld: _Loader, catalogue: Path, topics: dict[str, Any],
 
 
 def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], answer: str,
-                  contacts: dict[str, Any] | None, topic: bool) -> None:
+                  contacts: dict[str, Any] | None, topic: bool, lang: str) -> None:
     """Placeholders, HTML and length; contacts None (contacts.yaml unreadable) skips
     the checks that need them."""
+    from bot.content.numbers import grouping_problems
     from bot.content.render import MAX_MESSAGE, estimate_rendered_length
     from bot.content.telegram_html import html_problems_at
 
@@ -289,6 +290,8 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
                        f"{{phone:ID}} or {{reviewed}})")
     blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), answer)
     for offset_line, message in html_problems_at(blanked):
+        ld.problem(doc.path, at(offset_line), message)
+    for offset_line, message in grouping_problems(blanked, lang):
         ld.problem(doc.path, at(offset_line), message)
     length = estimate_rendered_length(answer, contacts or {})
     if length > MAX_MESSAGE:
@@ -396,7 +399,8 @@ def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any] | None,
             if text.answer is None:
                 ld.problem(path, doc.line((key,)), f"intent '{key}' needs an answer")
             else:
-                _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False)
+                _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False,
+                              lang=folder.name)
         elif text.answer is not None:
             ld.problem(path, doc.line((key, "answer")),
                        f"intent '{key}' is answered by the bot itself: remove 'answer'")

@@ -143,17 +143,22 @@ async def test_files_are_uploaded_as_multipart(
     assert fields["document"] == ("report.csv", b"unmatched,count\nhello,3\n")
 
 
+async def is_bot(request: AiohttpRequest, url: str) -> bool:
+    answer = await request.post(url)
+    return isinstance(answer, dict) and answer["is_bot"] is True
+
+
 async def test_requests_need_initialize_and_a_shut_down_one_can_start_again(
         fake: FakeBotAPI) -> None:
     request = AiohttpRequest(2)
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post(f"{fake.base_url}{fake.token}/getMe")
     await request.initialize()
-    assert (await request.post(f"{fake.base_url}{fake.token}/getMe"))["is_bot"] is True
+    assert await is_bot(request, f"{fake.base_url}{fake.token}/getMe")
     await request.shutdown()
     await request.shutdown()  # twice is harmless
     await request.initialize()
-    assert (await request.post(f"{fake.base_url}{fake.token}/getMe"))["is_bot"] is True
+    assert await is_bot(request, f"{fake.base_url}{fake.token}/getMe")
     await request.shutdown()
 
 

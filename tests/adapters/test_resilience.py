@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -70,7 +71,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(
 ])
 async def test_non_text_messages_get_a_polite_answer(
         app: App, fake: FakeBotAPI, updates: Updates, brain: Brain, kind: str,
-        payload: dict[str, object]) -> None:
+        payload: dict[str, Any]) -> None:
     user = chat(fake, updates, "th")
     calls = await user.inject(updates.message(user.user_id, None, lang="th", **payload))
     expected = brain.engine.handle(UserState(), NonTextInput(kind), "th")
@@ -153,7 +154,7 @@ async def test_retry_after_is_waited_out_in_every_language(
     for user in users:
         fake.add_update(updates.message(user.user_id, "/menu", lang=user.lang))
     for user in users:
-        await fake.wait_for(lambda c, u=user: c.method == "sendMessage" and c.ok
+        await fake.wait_for(lambda c, u=user: c.method == "sendMessage" and c.ok  # type: ignore[misc]
                             and c.chat_id == u.user_id, since=mark, timeout=10)
         attempts = fake.calls("sendMessage", user.user_id, since=mark)
         assert [c.status for c in attempts] == [429, 200], user.lang

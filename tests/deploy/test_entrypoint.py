@@ -156,7 +156,7 @@ def test_the_entrypoint_answers_then_stops_cleanly_on_sigterm(
                                    ("my boss keeps my passport", "Passport")):
                 mark = fake.call_count()
                 fake.add_update(updates.message(USER, text))
-                _wait(f"answer to {text!r}", lambda m=mark, e=expected: any(
+                _wait(f"answer to {text!r}", lambda m=mark, e=expected: any(  # type: ignore[misc]
                     e in c.text for c in fake.calls("sendMessage", USER, since=m) if c.ok),
                     process, log, ANSWER_TIMEOUT)
 

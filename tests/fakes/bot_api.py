@@ -450,7 +450,7 @@ class FakeBotAPI:
 
     # -- control endpoints (for a fake run as a process) -----------------------------
     def _control(self, verb: str, name: str, query: str, body: bytes) -> tuple[int, Any]:
-        data = json.loads(body) if body else None
+        data: Any = json.loads(body) if body else {}
         args = {k: v[-1] for k, v in parse_qs(query).items()}
         if name == "updates" and verb == "POST":
             ids = [self.add_update(u) for u in (data if isinstance(data, list) else [data])]

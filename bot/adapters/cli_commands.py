@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import sqlite3
 import sys
@@ -20,6 +21,7 @@ from typing import Any
 
 from bot.config import ConfigError, load_settings
 from bot.storage import StorageError, open_repository
+from bot.storage.base import utc_today
 
 __all__ = ["RELOAD_TIMEOUT", "add_commands"]
 
@@ -65,7 +67,18 @@ def _add_report(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=_cmd_unmatched)
 
     p = kinds.add_parser("feedback", help="👍/👎 counts per topic and language")
+    window = p.add_mutually_exclusive_group()
+    window.add_argument("--days", type=_positive, help="only the last N days (today included)")
+    window.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
+                        help="only from this day on, e.g. the day an answer was rewritten")
     p.set_defaults(func=_cmd_feedback)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-11-23") from None
 
 
 def _positive(value: str) -> int:
@@ -108,18 +121,25 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     if database is None:
         raise SystemExit(2)
 
+    since: dt.date | None = args.since
+    if args.days:
+        since = utc_today() - dt.timedelta(days=args.days - 1)
+
     async def query() -> list[tuple[str, str, int, int]]:
         repo = await open_repository(database)
         try:
-            rows = await repo.feedback_counts()
+            rows = await repo.feedback_counts(since)
         finally:
             await repo.close()
         return [(r.topic, r.language, r.up, r.down) for r in rows]
 
     rows = _run(query())
+    scope = f" since {since.isoformat()}" if since else ""
     if not rows:
-        print("No feedback yet.")
+        print(f"No feedback{scope}." if scope else "No feedback yet.")
         return 0
+    if scope:
+        print(f"Feedback{scope} (UTC days):")
     width = max(len(r[0]) for r in rows)
     print(f"{'topic':<{width}}  lang    👍    👎")
     for topic, lang, up, down in rows:

@@ -102,12 +102,13 @@ class Repository(Protocol):
         """Delete everything tied to this user id."""
         ...
 
-    async def add_feedback(self, topic: str, language: str, value: int) -> None:
-        """Count one vote (+1 up, -1 down) for a topic in a language."""
+    async def add_feedback(self, topic: str, language: str, value: int,
+                           day: dt.date | None = None) -> None:
+        """Count one vote (+1 up, -1 down) for a topic in a language, on ``day`` (today)."""
         ...
 
-    async def feedback_counts(self) -> list[FeedbackCount]:
-        """All feedback totals, by topic then language."""
+    async def feedback_counts(self, since: dt.date | None = None) -> list[FeedbackCount]:
+        """Feedback totals by topic then language: all time, or from ``since`` on."""
         ...
 
     async def add_unmatched(self, text: str, language: str | None,

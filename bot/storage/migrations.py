@@ -65,6 +65,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         # /stats counts active users by last visit.
         "CREATE INDEX users_last_seen ON users (last_seen)",
     )),
+    Migration(3, "feedback counted per day", (
+        # Editors ask "did the 👎 stop since we rewrote the answer?": votes are
+        # counted per day (still no user id). Votes from before this version have no
+        # day; they keep '' and count in all-time totals only.
+        """CREATE TABLE feedback_daily (
+               day      TEXT NOT NULL,             -- YYYY-MM-DD, UTC; '' = before v3
+               topic    TEXT NOT NULL,
+               language TEXT NOT NULL,
+               up       INTEGER NOT NULL DEFAULT 0,
+               down     INTEGER NOT NULL DEFAULT 0,
+               PRIMARY KEY (day, topic, language)
+           )""",
+        """INSERT INTO feedback_daily (day, topic, language, up, down)
+           SELECT '', topic, language, up, down FROM feedback""",
+        "DROP TABLE feedback",
+    )),
 )
 
 

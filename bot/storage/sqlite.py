@@ -139,18 +139,23 @@ class SqliteRepository:
                               int(r[4])) for r in rows]
 
     # -- feedback ----------------------------------------------------------------
-    async def add_feedback(self, topic: str, language: str, value: int) -> None:
-        """Count one vote (+1 up, -1 down) for a topic in a language."""
+    async def add_feedback(self, topic: str, language: str, value: int,
+                           day: dt.date | None = None) -> None:
+        """Count one vote (+1 up, -1 down) for a topic in a language, on ``day`` (today)."""
         up, down = (1, 0) if value > 0 else (0, 1)
         await self._db.execute(
-            "INSERT INTO feedback (topic, language, up, down) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (topic, language) DO UPDATE SET up = up + excluded.up, "
-            "down = down + excluded.down", (topic, language, up, down))
+            "INSERT INTO feedback_daily (day, topic, language, up, down) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (day, topic, language) DO UPDATE SET up = up + excluded.up, "
+            "down = down + excluded.down",
+            ((day or utc_today()).isoformat(), topic, language, up, down))
 
-    async def feedback_counts(self) -> list[FeedbackCount]:
-        """All feedback totals, by topic then language."""
-        async with self._db.execute("SELECT topic, language, up, down FROM feedback "
-                                    "ORDER BY topic, language") as cur:
+    async def feedback_counts(self, since: dt.date | None = None) -> list[FeedbackCount]:
+        """Feedback totals by topic then language: all time, or from ``since`` on."""
+        # '' (votes from before days were kept) sorts before every date.
+        async with self._db.execute(
+                "SELECT topic, language, SUM(up), SUM(down) FROM feedback_daily WHERE day >= ? "
+                "GROUP BY topic, language ORDER BY topic, language",
+                (since.isoformat() if since else "",)) as cur:
             rows = await cur.fetchall()
         return [FeedbackCount(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 

@@ -28,6 +28,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         await repo.add_feedback("permit_renew", "th", 1)
         await repo.add_feedback("permit_renew", "th", -1)
         await repo.add_feedback("permit_renew", "th", 1)
+        await repo.add_feedback("hotlines", "my", -1, day=now.date() - dt.timedelta(days=8))
         await repo.close()
 
     asyncio.run(fill())
@@ -61,7 +62,28 @@ def test_unmatched_when_there_is_nothing(database: Path,
 def test_feedback_counts(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "feedback"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[1].split() == ["permit_renew", "th", "2", "1"]
+    assert [line.split() for line in out.splitlines()[1:]] == [
+        ["hotlines", "my", "0", "1"], ["permit_renew", "th", "2", "1"]]
+
+
+def test_feedback_of_the_last_days_or_since_a_day(database: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    assert main(["report", "feedback", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert f"since {(today - dt.timedelta(days=6)).isoformat()}" in out
+    assert "hotlines" not in out and "permit_renew" in out
+    assert main(["report", "feedback", "--since", (today - dt.timedelta(days=8)).isoformat()]) == 0
+    assert "hotlines" in capsys.readouterr().out
+    assert main(["report", "feedback", "--since", (today + dt.timedelta(days=1)).isoformat()]) == 0
+    assert "No feedback since" in capsys.readouterr().out
+
+
+def test_a_bad_date_is_named(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "feedback", "--since", "23/11/2026"])
+    assert exit_info.value.code == 2
+    assert "'23/11/2026' is not a date like 2026-11-23" in capsys.readouterr().err
 
 
 def test_a_bad_database_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

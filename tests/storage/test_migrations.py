@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.storage import SqliteRepository, StorageError
+from bot.storage import FeedbackCount, SqliteRepository, StorageError
 from bot.storage.migrations import MIGRATIONS, Migration, apply_migrations, schema_version
 
 
@@ -61,3 +62,22 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
         await db.execute("INSERT INTO schema_version VALUES (999, 'future')")
     with pytest.raises(StorageError, match="newer"):
         await SqliteRepository.open(path)
+
+
+async def test_votes_from_before_feedback_had_days_are_kept_in_all_time_totals(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    async with aiosqlite.connect(path, isolation_level=None) as db:
+        assert await apply_migrations(db, MIGRATIONS[:2]) == 2
+        await db.execute("INSERT INTO feedback (topic, language, up, down) "
+                         "VALUES ('hotlines', 'km', 4, 1)")
+    repo = await SqliteRepository.open(path)
+    try:
+        assert repo.schema_version >= 3
+        await repo.add_feedback("hotlines", "km", -1, day=dt.date(2026, 11, 23))
+        assert await repo.feedback_counts() == [FeedbackCount("hotlines", "km", 4, 2)]
+        # Undated votes cannot belong to any window of days.
+        assert await repo.feedback_counts(since=dt.date(2000, 1, 1)) == [
+            FeedbackCount("hotlines", "km", 0, 1)]
+    finally:
+        await repo.close()

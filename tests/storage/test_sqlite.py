@@ -90,10 +90,21 @@ async def test_feedback_is_counted_without_user_ids(repo: SqliteRepository,
                                             FeedbackCount("permit_renew", "th", 2, 1)]
     db = sqlite3.connect(tmp_path / "bot.sqlite3")
     try:
-        columns = {r[1] for r in db.execute("PRAGMA table_info(feedback)")}
+        columns = {r[1] for r in db.execute("PRAGMA table_info(feedback_daily)")}
     finally:
         db.close()
-    assert columns == {"topic", "language", "up", "down"}
+    assert columns == {"day", "topic", "language", "up", "down"}
+
+
+async def test_feedback_can_be_counted_from_a_day_on(repo: SqliteRepository) -> None:
+    await repo.add_feedback("hotlines", "my", -1, day=DAY - dt.timedelta(days=10))
+    await repo.add_feedback("hotlines", "my", -1, day=DAY - dt.timedelta(days=1))
+    await repo.add_feedback("hotlines", "my", 1, day=DAY)
+    await repo.add_feedback("hotlines", "my", 1, day=DAY)
+    assert await repo.feedback_counts() == [FeedbackCount("hotlines", "my", 2, 2)]
+    assert await repo.feedback_counts(since=DAY - dt.timedelta(days=1)) == [
+        FeedbackCount("hotlines", "my", 2, 1)]
+    assert await repo.feedback_counts(since=DAY + dt.timedelta(days=1)) == []
 
 
 async def test_unmatched_top_list_filters_and_counts(repo: SqliteRepository) -> None:

@@ -69,6 +69,21 @@ def test_a_bad_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "not-a-token" not in result.stderr
 
 
+def test_a_token_the_bot_api_rejects_is_one_line_and_exit_2(fake: FakeBotAPI,
+                                                           tmp_path: Path) -> None:
+    result = subprocess.run([str(CLI), "run"], cwd=ROOT, capture_output=True, text=True,
+                            env=env_without_settings(
+                                TELEGRAM_BOT_TOKEN="999:revoked-token",
+                                TELEGRAM_BASE_URL=fake.base_url, HEALTH_PORT="0",
+                                LOG_LEVEL="WARNING", DATABASE_PATH=str(tmp_path / "db")),
+                            timeout=30)
+    assert result.returncode == 2
+    # One line, and nothing after it: the connections PTB opened were closed
+    # (asyncio used to report "Unclosed client session" here).
+    assert result.stderr.strip().splitlines() == [
+        "migrant-bot: TELEGRAM_BOT_TOKEN: the Bot API rejected this token"], result.stderr
+
+
 @pytest.mark.parametrize("env,variable", [
     ({"TELEGRAM_BOT_TOKEN": "12:ab", "BOT_MODE": "webhook",
       "WEBHOOK_SECRET_TOKEN": "abc"}, "WEBHOOK_URL"),

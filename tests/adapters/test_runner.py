@@ -13,12 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram.error import InvalidToken
 
-from bot.adapters.telegram.runner import AlreadyRunning
+from bot.adapters.telegram.application import build_application, services_of
+from bot.adapters.telegram.request import AiohttpRequest
+from bot.adapters.telegram.runner import AlreadyRunning, running
 from bot.brain import BrainHolder
 from bot.config import ConfigError
 from bot.ops.dblock import read_live_info
-from tests.adapters.driver import Chat, bot_running, env_without_settings, sent
+from tests.adapters.driver import Chat, bot_running, env_without_settings, sent, settings_for
 from tests.adapters.web import free_port
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
@@ -55,6 +58,18 @@ async def test_in_webhook_mode_the_lock_names_the_webhook_port(
         async with httpx.AsyncClient(timeout=5) as client:
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
         assert health.status_code == 200
+
+
+async def test_a_rejected_token_closes_the_connections_ptb_opened(
+        fake: FakeBotAPI, holder: BrainHolder, tmp_path: Path) -> None:
+    app = build_application(settings_for(fake, tmp_path / "bot.sqlite3",
+                                         telegram_bot_token="999:revoked"), holder)
+    requests = services_of(app).requests
+    assert len(requests) == 2
+    with pytest.raises(InvalidToken):
+        async with running(app):
+            pytest.fail("a rejected token must not start")
+    assert all(isinstance(r, AiohttpRequest) and r.closed for r in requests)
 
 
 async def test_a_second_bot_on_the_same_database_is_refused(

@@ -42,6 +42,9 @@ def build_application(settings: Settings, holder: BrainHolder, *,
                       concurrency: int = CONCURRENT_UPDATES) -> App:
     """A ready-to-start Application; storage opens in its post_init hook."""
     services = Services(settings, holder)
+    # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
+    # getUpdates runs one at a time, replies as many as are in flight.
+    services.requests = (AiohttpRequest(1), AiohttpRequest(REPLY_CONNECTIONS))
 
     flusher: list[asyncio.Task[None]] = []
 
@@ -74,10 +77,8 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         .token(settings.token())
         .base_url(settings.telegram_base_url)
         .base_file_url(_file_url(settings.telegram_base_url))
-        # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
-        # getUpdates runs one at a time, replies as many as are in flight.
-        .request(AiohttpRequest(REPLY_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(1))
+        .request(services.requests[1])
+        .get_updates_request(services.requests[0])
         .defaults(defaults)
         .rate_limiter(rate_limiter or ResilientRateLimiter())
         # Different users in parallel; one user's turns are serialised by Sessions.lock.

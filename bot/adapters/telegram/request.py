@@ -55,6 +55,11 @@ class AiohttpRequest(BaseRequest):
         self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
 
     @property
+    def closed(self) -> bool:
+        """True when no session is open (before ``initialize``, after ``shutdown``)."""
+        return self._session is None or self._session.closed
+
+    @property
     def read_timeout(self) -> float | None:
         """The default read timeout (PTB adds the long-poll time to it for getUpdates)."""
         return self._defaults["read"]

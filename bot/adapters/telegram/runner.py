@@ -93,7 +93,14 @@ async def _started(app: App, poll_timeout: dt.timedelta,
     settings = services.settings
     updater = app.updater
     assert updater is not None
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:
+        # PTB opened the connections, then failed (e.g. getMe: token rejected), and
+        # will not close them: close them here, or asyncio reports unclosed sessions.
+        for request in services.requests:
+            await request.shutdown()
+        raise
     try:
         if app.post_init:
             await app.post_init(app)

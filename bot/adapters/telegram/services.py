@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from telegram.request import BaseRequest
+
 from bot.adapters.telegram.activity import ActivityBuffer
 from bot.adapters.telegram.sessions import Sessions
 from bot.brain import Brain, BrainHolder
@@ -25,6 +27,9 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     _sessions: Sessions | None = field(default=None, repr=False)
     _activity: ActivityBuffer | None = field(default=None, repr=False)
+    # The Bot API connections (getUpdates, the rest). PTB closes them at shutdown, but
+    # not when initialising fails (a rejected token): the runner closes them then.
+    requests: tuple[BaseRequest, ...] = ()
 
     @property
     def brain(self) -> Brain:

@@ -1,6 +1,6 @@
 """The held-out evaluation set stays held out: no eval message is a content example.
 
-The development set (tuned on, never copied from) and the fresh blind set are
+The development set (tuned on, never copied from) and the fresh blind sets are
 guarded the same way.
 """
 
@@ -17,9 +17,11 @@ from bot.matching.normalize import normalize_key
 EVAL = Path(__file__).resolve().parent / "data" / "eval.jsonl"
 DEV = EVAL.with_name("dev.jsonl")
 FRESH = EVAL.with_name("fresh.jsonl")
+FRESH2 = EVAL.with_name("fresh2.jsonl")  # written blind by helpers, stop 8
 
 
-@pytest.mark.parametrize("messages", [EVAL, DEV, FRESH], ids=["eval", "dev", "fresh"])
+@pytest.mark.parametrize("messages", [EVAL, DEV, FRESH, FRESH2],
+                         ids=["eval", "dev", "fresh", "fresh2"])
 def test_eval_messages_are_not_copied_into_examples(brain: Brain, messages: Path) -> None:
     examples = {normalize_key(e) for lang in brain.content.texts.values()
                 for text in lang.values() for e in text.examples}

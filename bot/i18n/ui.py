@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["COMMANDS", "ERROR_MESSAGE", "N_"]
+__all__ = ["COMMANDS", "ERROR_MESSAGE", "FLOOD_MESSAGE", "N_"]
 
 
 def N_(message: str) -> str:
@@ -24,3 +24,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 ERROR_MESSAGE = N_("Sorry, something went wrong on my side. Please try again in a minute, "
                    "or tap /menu. In an emergency call 191 (police) or 1669 (ambulance).")
+
+# Shown once when a user sends more than the flood guard allows (adapters/telegram/flood.py).
+FLOOD_MESSAGE = N_("You are sending messages very fast, so I will pause for a moment. "
+                   "Please wait a minute, then send your question again. "
+                   "In an emergency call 191 (police) or 1669 (ambulance).")

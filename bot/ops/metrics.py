@@ -45,6 +45,10 @@ class Metrics:
                                      ["version"], registry=r)
         self.reloads = Counter("migrantbot_reloads_total", "Content reloads by result",
                                ["result"], registry=r)
+        self.flood = Counter("migrantbot_flood_limited_total",
+                             "Updates not handled because a user sent too many too fast, "
+                             "by what was done (notice: told once; drop: ignored)",
+                             ["action"], registry=r)
         self._version: str | None = None
 
     def set_content_version(self, version: str) -> None:
@@ -71,6 +75,9 @@ class Metrics:
                 self.feedback.labels(topic=event.topic or "none",
                                      language=event.language or "unknown",
                                      vote="up" if (event.value or 0) > 0 else "down").inc()
+
+    def record_flood(self, action: str) -> None:
+        self.flood.labels(action=action).inc()
 
     def record_error(self, error: BaseException) -> None:
         self.errors.labels(type=type(error).__name__).inc()

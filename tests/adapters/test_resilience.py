@@ -10,12 +10,23 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App
+from bot.adapters.telegram.application import App, services_of
+from bot.adapters.telegram.flood import FloodGuard
 from bot.brain import Brain, BrainHolder
 from bot.dialogue.types import ButtonInput, CommandInput, NonTextInput, TextInput, UserState
-from bot.i18n.ui import ERROR_MESSAGE
-from tests.adapters.driver import LANGS, Chat, answered, bot_running, repo_of, sent
+from bot.i18n.ui import ERROR_MESSAGE, FLOOD_MESSAGE
+from tests.adapters.driver import (
+    LANGS,
+    Chat,
+    answered,
+    bot_running,
+    message_id,
+    pick_language,
+    repo_of,
+    sent,
+)
 from tests.adapters.samples import answered_example
+from tests.adapters.web import samples, value
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
@@ -246,3 +257,38 @@ async def test_reload_is_for_admins_only(app: App, fake: FakeBotAPI, updates: Up
     [reply] = sent(await admin.send("/reload"))
     assert reply.text.startswith(("Reloaded", "<b>Not reloaded</b>"))
 
+
+
+# -- one user's flood ------------------------------------------------------------------------
+async def test_a_flooding_user_is_told_once_then_ignored_and_others_are_not_slowed(
+        app: App, fake: FakeBotAPI, updates: Updates, brain: Brain) -> None:
+    services = services_of(app)
+    saved = services.flood
+    services.flood = FloodGuard(burst=3, refill_seconds=600)
+    try:
+        flooder, bystander = chat(fake, updates, "km"), chat(fake, updates, "vi")
+        await pick_language(flooder, "km")  # the notice comes in the chosen language
+        services.flood = FloodGuard(burst=3, refill_seconds=600)
+        mark = fake.call_count()
+        for _ in range(8):
+            fake.add_update(updates.message(flooder.user_id, "/menu", lang="km"))
+        calls = await fake.settle(flooder.user_id, since=mark, quiet=0.3)
+        notice = brain.catalogs.gettext("km", FLOOD_MESSAGE)
+        texts = [c.text for c in sent(calls)]
+        assert texts.count(notice) == 1 and notice != FLOOD_MESSAGE
+        # Updates run concurrently, so the notice may come before the last menu.
+        assert len(texts) == 3 + 1, "three answered, one notice, four ignored"
+        # Someone else is not affected...
+        assert sent(await bystander.send("/menu"))
+        # ...nor is an admin.
+        admin = Chat(fake, updates, ADMIN)
+        for _ in range(5):
+            assert sent(await admin.send("/menu"))
+        # A button pressed while over the limit: the spinner stops, nothing is done.
+        pressed = await flooder.press("m", message_id(sent(calls)[0]))
+        assert [c.method for c in pressed] == ["answerCallbackQuery"]
+        found = samples(services.metrics.exposition().decode())
+        assert value(found, "migrantbot_flood_limited_total", action="notice") >= 1
+        assert value(found, "migrantbot_flood_limited_total", action="drop") >= 5
+    finally:
+        services.flood = saved

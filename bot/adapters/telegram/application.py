@@ -39,9 +39,11 @@ REPLY_CONNECTIONS = 256  # python-telegram-bot's default pool for the bot's own 
 
 def build_application(settings: Settings, holder: BrainHolder, *,
                       rate_limiter: BaseRateLimiter[Any] | None = None,
-                      concurrency: int = CONCURRENT_UPDATES) -> App:
+                      concurrency: int = CONCURRENT_UPDATES, flood_limits: bool = True) -> App:
     """A ready-to-start Application; storage opens in its post_init hook."""
     services = Services(settings, holder)
+    if not flood_limits:
+        services.flood = None
     # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
     # getUpdates runs one at a time, replies as many as are in flight.
     services.requests = (AiohttpRequest(1), AiohttpRequest(REPLY_CONNECTIONS))

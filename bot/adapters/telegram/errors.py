@@ -19,7 +19,7 @@ from bot.adapters.telegram.services import Services
 from bot.dialogue.types import UserState
 from bot.i18n.ui import ERROR_MESSAGE
 
-__all__ = ["make_error_handler"]
+__all__ = ["make_error_handler", "user_language"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def make_error_handler(services: Services) -> ErrorHandler:
                   type(error).__name__, exc_info=error)
         if chat is None:
             return
-        lang = await _language(services, update)
+        lang = await user_language(services, update)
         text = services.brain.catalogs.gettext(lang, ERROR_MESSAGE)
         try:
             await context.bot.send_message(chat.id, text)
@@ -59,7 +59,7 @@ def make_error_handler(services: Services) -> ErrorHandler:
     return on_error
 
 
-async def _language(services: Services, update: Update) -> str:
+async def user_language(services: Services, update: Update) -> str:
     """The user's chosen language, else their client's, else the default."""
     user = update.effective_user
     stored: str | None = None

@@ -24,12 +24,14 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram.admin import handle_admin_command
-from bot.adapters.telegram.errors import make_error_handler
+from bot.adapters.telegram.errors import make_error_handler, user_language
 from bot.adapters.telegram.events import record_events
+from bot.adapters.telegram.flood import Verdict
 from bot.adapters.telegram.inputs import is_private, to_input
 from bot.adapters.telegram.outputs import Target, show_turn
 from bot.adapters.telegram.services import Services
 from bot.dialogue.types import ButtonInput, CommandInput, Input, TextInput, Turn
+from bot.i18n.ui import FLOOD_MESSAGE
 
 __all__ = ["Conversation", "register_handlers"]
 
@@ -53,6 +55,8 @@ class Conversation:
         message_input = to_input(message, bot.username, bot.id)
         if message_input is None:
             return
+        if await self._over_limit(update, context, user, None):
+            return
         if isinstance(message_input, CommandInput) and await handle_admin_command(
                 self.services, bot, message, user, message_input):
             return
@@ -68,6 +72,8 @@ class Conversation:
         """A button press: menu navigation edits the message, answers arrive as new ones."""
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
+            return
+        if await self._over_limit(update, context, user, query):
             return
         target = _callback_target(query, user)
         answered = False
@@ -90,6 +96,31 @@ class Conversation:
         if status == ChatMemberStatus.BANNED:
             await self.services.sessions.mark_inactive(change.from_user.id)
             log.info("user %d blocked the bot; marked inactive", change.from_user.id)
+
+    async def _over_limit(self, update: Update, context: Context, user: User,
+                          query: CallbackQuery | None) -> bool:
+        """True when the user is over their flood limit: told once, then ignored."""
+        flood = self.services.flood
+        if flood is None or self.services.is_admin(user.id):
+            return False
+        verdict = flood.check(user.id)
+        if verdict is Verdict.ALLOW:
+            return False
+        self.services.metrics.record_flood(verdict.value)
+        if verdict is Verdict.NOTICE:
+            log.info("user %d is over the flood limit; their updates are paused", user.id)
+            text = self.services.brain.catalogs.gettext(
+                await user_language(self.services, update), FLOOD_MESSAGE)
+            if query is not None:
+                await _answer(query, text)
+            elif update.effective_chat is not None:
+                try:
+                    await context.bot.send_message(update.effective_chat.id, text)
+                except TelegramError as exc:  # a notice is not worth an error message
+                    log.info("could not send the flood notice: %s", type(exc).__name__)
+        elif query is not None:
+            await _answer(query, None)  # stop the button's spinner, say nothing
+        return True
 
     async def _turn(self, user: User, message_input: Input) -> Turn:
         """Run the engine on the stored state, record events, store the new state."""

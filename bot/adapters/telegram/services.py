@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from telegram.request import BaseRequest
 
 from bot.adapters.telegram.activity import ActivityBuffer
+from bot.adapters.telegram.flood import FloodGuard
 from bot.adapters.telegram.sessions import Sessions
 from bot.brain import Brain, BrainHolder
 from bot.config import Settings
@@ -30,6 +31,8 @@ class Services:
     # The Bot API connections (getUpdates, the rest). PTB closes them at shutdown, but
     # not when initialising fails (a rejected token): the runner closes them then.
     requests: tuple[BaseRequest, ...] = ()
+    # Per-user flood limits (None: off, as in the throughput benchmark).
+    flood: FloodGuard | None = field(default_factory=FloodGuard)
 
     @property
     def brain(self) -> Brain:

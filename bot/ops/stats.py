@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from bot.storage.base import Repository, utc_today
 
-__all__ = ["ACTIVE_DAYS", "MATCH_OUTCOMES", "WEEK_DAYS", "LanguageStats", "Stats",
+__all__ = ["ACTIVE_DAYS", "FEEDBACK_DAYS", "MATCH_OUTCOMES", "WEEK_DAYS", "LanguageStats", "Stats",
            "collect_stats"]
 
 ACTIVE_DAYS = 30
+FEEDBACK_DAYS = 30
 WEEK_DAYS = 7
 # Every typed message is matched once, with exactly one of these outcomes.
 MATCH_OUTCOMES = ("answer", "did_you_mean", "fallback")
@@ -24,7 +25,7 @@ _TOP_TOPICS = 10
 
 @dataclass(frozen=True)
 class LanguageStats:
-    """One language: typed messages and fallbacks (7 days), feedback (all time)."""
+    """One language: typed messages and fallbacks (7 days), feedback (30 days)."""
 
     language: str | None
     messages: int
@@ -71,7 +72,9 @@ async def collect_stats(repo: Repository, today: dt.date | None = None,
             topics[row.topic] += row.count
     up: Counter[str | None] = Counter()
     down: Counter[str | None] = Counter()
-    for vote in await repo.feedback_counts():
+    # Feedback over the same 30 days as active users: recent enough to show the
+    # effect of a rewritten answer (`report feedback` gives all time).
+    for vote in await repo.feedback_counts(since=day - dt.timedelta(days=FEEDBACK_DAYS - 1)):
         up[vote.language] += vote.up
         down[vote.language] += vote.down
     seen = set(messages) | set(up) | set(down)

@@ -37,9 +37,10 @@ async def test_collect_stats(repo: SqliteRepository) -> None:
         ("answer", "xx", "greeting", TODAY),  # a language no longer in the content
     ]:
         await repo.add_activity(kind, lang, topic, day=day)
-    await repo.add_feedback("permit_renew", "th", 1)
-    await repo.add_feedback("hotlines", "th", -1)
-    await repo.add_feedback("hotlines", "en", 1)
+    await repo.add_feedback("permit_renew", "th", 1, day=TODAY)
+    await repo.add_feedback("hotlines", "th", -1, day=days_ago(29))
+    await repo.add_feedback("hotlines", "en", 1, day=days_ago(3))
+    await repo.add_feedback("hotlines", "en", -1, day=days_ago(30))  # too old for /stats
     await repo.save_user(UserRecord(1, "th", None, days_ago(40), days_ago(29)))
     await repo.save_user(UserRecord(2, "en", None, days_ago(40), days_ago(30)))
 

@@ -19,7 +19,7 @@ from bot.adapters.telegram.services import Services
 from bot.content.render import MAX_MESSAGE as MESSAGE_LIMIT
 from bot.dialogue.split import telegram_length
 from bot.dialogue.types import CommandInput
-from bot.ops.stats import ACTIVE_DAYS, WEEK_DAYS, Stats, collect_stats
+from bot.ops.stats import ACTIVE_DAYS, FEEDBACK_DAYS, WEEK_DAYS, Stats, collect_stats
 from bot.storage.base import UNMATCHED_RETENTION
 
 __all__ = ["ADMIN_COMMANDS", "MESSAGE_LIMIT", "fit_message", "fits", "format_stats",
@@ -119,7 +119,7 @@ def format_stats(stats: Stats) -> str:
     else:
         blocks.append("none yet")
     blocks.append(f"\n<b>Not understood</b> (fallbacks of typed messages, last {WEEK_DAYS} "
-                  f"days) and <b>feedback</b> (all time)")
+                  f"days) and <b>feedback</b> (last {FEEDBACK_DAYS} days)")
     lines = [f"{'lang':<4}  {'not understood':>18}  {'👍':>5}  {'👎':>5}"]
     for lang in stats.languages:
         rate = lang.fallback_rate

@@ -179,3 +179,19 @@ async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_
         async with bot_on("http://bot-api.invalid/bot"):
             pass
     assert len(fake.calls(since=since)) == 1
+
+
+def test_the_proxy_is_looked_up_per_server_even_for_a_url_without_a_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
+                 "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.example")
+    request = AiohttpRequest()
+    proxy, _ = request._proxy("https://api.telegram.org/bot1:x/getMe")
+    assert str(proxy) == "http://proxy.example:3128"
+    assert request._proxy("https://api.telegram.org") == (proxy, None)
+    assert request._proxy("https://direct.example") == (None, None)  # the host, whole
+    assert request._proxy("https://direct.example/bot1:x/getMe") == (None, None)
+    assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") == (None, None)  # no HTTP_PROXY

@@ -3,7 +3,8 @@
 Modules, one concern each: ``inputs`` (update -> engine input), ``outputs``
 (turn -> Telegram calls), ``sessions`` (user state + storage), ``events``
 (feedback, unmatched, forget), ``handlers`` (the conversation), ``errors``,
-``commands`` (command menus), ``ratelimit``, ``logs``, ``application``
-(building the PTB Application), ``runner`` (start/stop inside a running loop)
-and ``main`` (wiring for ``migrant-bot run``).
+``commands`` (command menus), ``ratelimit`` (Telegram's limits, retries),
+``flood`` (one user's limit), ``request`` (the Bot API over aiohttp),
+``logs``, ``application`` (building the PTB Application), ``runner``
+(start/stop inside a running loop) and ``main`` (wiring for ``migrant-bot run``).
 """

@@ -66,7 +66,7 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         """Open the session; a closed one is replaced (PTB may initialise twice)."""
-        if self._session is None or self._session.closed:
+        if self.closed:
             # trust_env stays off: it makes aiohttp read ~/.netrc and the proxy
             # variables in a worker thread on every request (a seventh of the bot's CPU
             # in the benchmark); _proxy looks the proxy up once per server instead.
@@ -90,7 +90,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; return the status and the raw body for PTB to parse."""
-        if self._session is None or self._session.closed:
+        if self._session is None or self.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         timeouts = {name: value if not isinstance(value, _NOT_GIVEN) else self._defaults[name]
                     for name, value in (("connect", connect_timeout), ("read", read_timeout),
@@ -114,11 +114,11 @@ class AiohttpRequest(BaseRequest):
             # The same error HTTPXRequest raises, so PTB's retries see no difference.
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
 
-
     def _proxy(self, url: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
         """The proxy for this URL's server from HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
         as httpx (PTB's default transport) would use it; None for a direct connection."""
-        origin = url[:url.find("/", url.find("//") + 2)] if "//" in url else url
+        path_at = url.find("/", url.find("//") + 2) if "//" in url else -1
+        origin = url[:path_at] if path_at != -1 else url
         found = self._proxies.get(origin)
         if found is None:
             try:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bot.adapters.telegram.flood import FloodGuard, Verdict
+from bot.brain import Brain
+from bot.dialogue.split import telegram_length
+from bot.i18n.ui import FLOOD_MESSAGE
 
 
 class Clock:
@@ -56,3 +59,11 @@ def test_memory_is_bounded_by_forgetting_the_least_recent_user() -> None:
     guard.check(3)  # user 2, the least recent, is forgotten; 1 and 3 are kept
     assert guard.check(1) is Verdict.DROP  # still remembered as over the limit
     assert guard.check(2) is Verdict.ALLOW  # forgotten: a fresh budget
+
+
+def test_the_notice_fits_a_button_toast_in_every_language(brain: Brain) -> None:
+    # After a button press the notice is the callback answer, which Telegram caps at 200.
+    for lang in brain.content.languages:
+        notice = brain.catalogs.gettext(lang, FLOOD_MESSAGE)
+        assert telegram_length(notice) <= 200, lang
+        assert lang == "en" or notice != FLOOD_MESSAGE, f"{lang} is not translated"

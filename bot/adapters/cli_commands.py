@@ -71,6 +71,9 @@ def _add_report(sub: argparse._SubParsersAction[Any]) -> None:
     window.add_argument("--days", type=_positive, help="only the last N days (today included)")
     window.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
                         help="only from this day on, e.g. the day an answer was rewritten")
+    window.add_argument("--since-reviewed", action="store_true",
+                        help="each topic from its 'reviewed' date in content/topics.yaml on: "
+                             "how the answer as it is now is liked")
     p.set_defaults(func=_cmd_feedback)
 
 
@@ -116,7 +119,7 @@ def _cmd_unmatched(args: argparse.Namespace) -> int:
 
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
-    """Print 'topic  language  up  down' lines."""
+    """Print 'topic  language  up  down' lines (with the day counted from, if any)."""
     database = _database_path(create_folder=True)
     if database is None:
         raise SystemExit(2)
@@ -124,27 +127,52 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     since: dt.date | None = args.since
     if args.days:
         since = utc_today() - dt.timedelta(days=args.days - 1)
+    # Each topic's own first day (--since-reviewed), else one day (or none) for all.
+    reviewed = _reviewed_dates() if args.since_reviewed else None
 
-    async def query() -> list[tuple[str, str, int, int]]:
+    async def query() -> list[tuple[str, str, int, int, dt.date | None]]:
         repo = await open_repository(database)
         try:
-            rows = await repo.feedback_counts(since)
+            if reviewed is None:
+                return [(r.topic, r.language, r.up, r.down, since)
+                        for r in await repo.feedback_counts(since)]
+            found = []
+            for day in sorted(set(reviewed.values())):  # a few dates: one query each
+                found += [(r.topic, r.language, r.up, r.down, day)
+                          for r in await repo.feedback_counts(day)
+                          if reviewed.get(r.topic) == day]
+            return sorted(found)
         finally:
             await repo.close()
-        return [(r.topic, r.language, r.up, r.down) for r in rows]
 
     rows = _run(query())
-    scope = f" since {since.isoformat()}" if since else ""
+    scope = " since each topic's reviewed date" if reviewed is not None else \
+        f" since {since.isoformat()}" if since else ""
     if not rows:
         print(f"No feedback{scope}." if scope else "No feedback yet.")
         return 0
     if scope:
         print(f"Feedback{scope} (UTC days):")
     width = max(len(r[0]) for r in rows)
-    print(f"{'topic':<{width}}  lang    👍    👎")
-    for topic, lang, up, down in rows:
-        print(f"{topic:<{width}}  {lang:<4}  {up:>4}  {down:>4}")
+    dated = reviewed is not None
+    print(f"{'topic':<{width}}  lang    👍    👎" + ("  since" if dated else ""))
+    for topic, lang, up, down, day in rows:
+        print(f"{topic:<{width}}  {lang:<4}  {up:>4}  {down:>4}"
+              + (f"  {day.isoformat()}" if dated and day else ""))
     return 0
+
+
+def _reviewed_dates() -> dict[str, dt.date]:
+    """Each topic's 'reviewed' date from the content (CONTENT_DIR or ./content)."""
+    from bot.brain import default_paths
+    from bot.content.loader import load_content
+
+    content_dir, _ = default_paths()
+    result = load_content(content_dir)
+    if result.tree is None:
+        problem = result.problems[0] if result.problems else "cannot be read"
+        raise SystemExit(_fail(1, f"content: {problem} (run 'migrant-bot validate')"))
+    return {topic_id: topic.reviewed for topic_id, topic in result.tree.topics.items()}
 
 
 def _run(coro: Any) -> Any:

@@ -94,3 +94,39 @@ def test_a_bad_database_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "DATABASE_PATH" in err
+
+
+def test_feedback_since_each_topics_reviewed_date(
+        tmp_path: Path, mini_content: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    topics = mini_content / "topics.yaml"
+    text = topics.read_text(encoding="utf-8")
+    # permit_renew was rewritten on 2026-03-01; the others keep 2026-01-31.
+    topics.write_text(text.replace("reviewed: 2026-01-31", "reviewed: 2026-03-01", 1),
+                      encoding="utf-8")
+    database = tmp_path / "bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.setenv("CONTENT_DIR", str(mini_content))
+
+    async def fill() -> None:
+        repo = await SqliteRepository.open(database)
+        for topic, value, day in [("permit_renew", -1, "2026-02-10"),  # the old answer
+                                  ("permit_renew", 1, "2026-03-01"),
+                                  ("permit_renew", 1, "2026-04-02"),
+                                  ("hotlines", -1, "2026-01-30"),  # before its review
+                                  ("hotlines", 1, "2026-02-10")]:
+            await repo.add_feedback(topic, "th", value, day=dt.date.fromisoformat(day))
+        await repo.close()
+
+    asyncio.run(fill())
+    assert main(["report", "feedback", "--since-reviewed"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split() for line in out.splitlines()[2:]] == [
+        ["hotlines", "th", "1", "0", "2026-01-31"],
+        ["permit_renew", "th", "2", "0", "2026-03-01"]]
+
+    (mini_content / "topics.yaml").write_text("topics: [\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "feedback", "--since-reviewed"])
+    assert exit_info.value.code == 1
+    assert "topics.yaml" in capsys.readouterr().err

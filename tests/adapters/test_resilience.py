@@ -287,6 +287,13 @@ async def test_a_flooding_user_is_told_once_then_ignored_and_others_are_not_slow
         # A button pressed while over the limit: the spinner stops, nothing is done.
         pressed = await flooder.press("m", message_id(sent(calls)[0]))
         assert [c.method for c in pressed] == ["answerCallbackQuery"]
+        # In a group the notice answers the message, so the others see whom it is for.
+        services.flood = FloodGuard(burst=1, refill_seconds=600)
+        member = chat(fake, updates, "th", group=GROUP)
+        assert sent(await member.send("/menu"))
+        [group_notice] = sent(await member.send("/menu"))
+        assert group_notice.text == brain.catalogs.gettext("th", FLOOD_MESSAGE)
+        assert group_notice.chat_id == GROUP and "reply_parameters" in group_notice.params
         found = samples(services.metrics.exposition().decode())
         assert value(found, "migrantbot_flood_limited_total", action="notice") >= 1
         assert value(found, "migrantbot_flood_limited_total", action="drop") >= 5

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import CallbackQuery, Message, ReplyParameters, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -113,9 +113,13 @@ class Conversation:
                 await user_language(self.services, update), FLOOD_MESSAGE)
             if query is not None:
                 await _answer(query, text)
-            elif update.effective_chat is not None:
+            elif update.message is not None:
+                # In a group, answer the message so the others see whom it is for.
+                quote = None if is_private(update.message) else ReplyParameters(
+                    update.message.message_id, allow_sending_without_reply=True)
                 try:
-                    await context.bot.send_message(update.effective_chat.id, text)
+                    await context.bot.send_message(update.message.chat_id, text,
+                                                   reply_parameters=quote)
                 except TelegramError as exc:  # a notice is not worth an error message
                     log.info("could not send the flood notice: %s", type(exc).__name__)
         elif query is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import ssl
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -195,3 +196,18 @@ def test_the_proxy_is_looked_up_per_server_even_for_a_url_without_a_path(
     assert request._proxy("https://direct.example") == (None, None)  # the host, whole
     assert request._proxy("https://direct.example/bot1:x/getMe") == (None, None)
     assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") == (None, None)  # no HTTP_PROXY
+
+
+async def test_tls_is_verified_with_certifis_bundle() -> None:
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert request._session is not None
+        connector = request._session.connector
+        assert isinstance(connector, aiohttp.TCPConnector)
+        context = connector._ssl
+        assert isinstance(context, ssl.SSLContext)
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+        assert context.get_ca_certs(), "the CA bundle is loaded"
+    finally:
+        await request.shutdown()

@@ -17,9 +17,11 @@ it still builds the parameters, parses answers and raises its own errors
 from __future__ import annotations
 
 import json
+import ssl
 from typing import Any
 
 import aiohttp
+import certifi
 from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
@@ -71,7 +73,7 @@ class AiohttpRequest(BaseRequest):
             # variables in a worker thread on every request (a seventh of the bot's CPU
             # in the benchmark); _proxy looks the proxy up once per server instead.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls_context()),
                 headers={"User-Agent": HTTPXRequest.USER_AGENT})
 
     async def shutdown(self) -> None:
@@ -127,6 +129,12 @@ class AiohttpRequest(BaseRequest):
                 found = (None, None)
             self._proxies[origin] = found
         return found
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates from certifi, as httpx verifies them: the same trust in any image,
+    whether or not the system has a CA store (slim containers may not)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _client_timeout(timeouts: dict[str, Any]) -> aiohttp.ClientTimeout:

@@ -201,11 +201,14 @@ async def test_forget_then_start_starts_clean(app: App, fake: FakeBotAPI, update
     user = chat(fake, updates, lang)
     await pick_language(user, lang)
     assert await repo_of(app).get_user(user.user_id) is not None
+    flood = services_of(app).flood
+    assert flood is not None and user.user_id in flood
 
     calls = await user.send("/forget")
     [confirmation] = sent(calls)
     assert confirmation.text == expect(brain, CommandInput("forget"), lang).replies[0].text
     assert await repo_of(app).get_user(user.user_id) is None
+    assert user.user_id not in flood, "not even the flood counter is kept"
 
     calls = await user.send("/start")
     [picker] = sent(calls)

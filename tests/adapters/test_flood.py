@@ -67,3 +67,13 @@ def test_the_notice_fits_a_button_toast_in_every_language(brain: Brain) -> None:
         notice = brain.catalogs.gettext(lang, FLOOD_MESSAGE)
         assert telegram_length(notice) <= 200, lang
         assert lang == "en" or notice != FLOOD_MESSAGE, f"{lang} is not translated"
+
+
+def test_forget_drops_the_users_counter() -> None:
+    guard = FloodGuard(burst=1, refill_seconds=60, clock=Clock())
+    guard.check(1)
+    assert 1 in guard
+    guard.forget(1)
+    guard.forget(2)  # unknown: nothing to do
+    assert 1 not in guard
+    assert guard.check(1) is Verdict.ALLOW

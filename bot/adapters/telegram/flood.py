@@ -45,6 +45,13 @@ class FloodGuard:
         self._clock = clock
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
 
+    def forget(self, user_id: int) -> None:
+        """Drop what is kept about this user (for /forget; it is only a counter)."""
+        self._buckets.pop(user_id, None)
+
+    def __contains__(self, user_id: int) -> bool:
+        return user_id in self._buckets
+
     def check(self, user_id: int) -> Verdict:
         """Spend one update of this user's budget, if there is one left."""
         now = self._clock()

@@ -134,6 +134,8 @@ class Conversation:
         turn = self.services.brain.engine.handle(state, message_input, user.language_code)
         forgot = await record_events(sessions, user.id, turn.events, self.services.activity)
         if forgot:
+            if self.services.flood is not None:
+                self.services.flood.forget(user.id)
             # No id here: the log must not remember whom /forget was for.
             log.info("a user asked to be forgotten; their data was deleted")
         else:

@@ -1,0 +1,25 @@
+"""The throughput benchmark still runs end to end (a smoke run; its figures are not judged)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.timeout(240)
+def test_the_throughput_benchmark_runs_and_prints_its_table() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench_throughput.py", "--updates", "20", "--warmup", "4",
+         "--repeat", "1"], cwd=ROOT, capture_output=True, text=True, timeout=220)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = re.findall(r"^(polling|webhook)\s+(text|buttons)\s+\d+\s+\d+\s+[\d.]+", result.stdout,
+                      re.MULTILINE)
+    assert sorted(rows) == [("polling", "buttons"), ("polling", "text"),
+                            ("webhook", "buttons"), ("webhook", "text")], result.stdout
+    assert "ratio ours/echo: mean" in result.stdout

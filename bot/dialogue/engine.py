@@ -240,7 +240,7 @@ class Engine:
                  "• Your chosen language and the last topic you opened, so the menu works. "
                  "Kept until you send /forget.\n"
                  "• The date you first and last used the bot.\n"
-                 "• Your 👍/👎 votes are counted per topic, without your name or id.\n"
+                 "• Your 👍/👎 votes are counted per topic and day, without your name or id.\n"
                  "• Questions the bot could not understand are kept without your name or id "
                  "for at most 90 days, so that helpers can add answers.\n"
                  "The bot does not keep your messages, your name or your phone number.\n\n"

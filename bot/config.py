@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["DEFAULT_BASE_URL", "ConfigError", "Settings", "load_settings"]
@@ -102,19 +102,20 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters: letters, digits, _ or -")
         return value
 
-    @field_validator("webhook_port", mode="after")
+    @field_validator("webhook_port", "health_port", mode="after")
     @classmethod
-    def _port_range(cls, value: int) -> int:
-        if not 1 <= value <= 65535:
-            raise ValueError("must be a port number between 1 and 65535")
+    def _port_range(cls, value: int, info: ValidationInfo) -> int:
+        off_allowed = info.field_name == "health_port"  # 0 turns the health server off
+        if not (0 if off_allowed else 1) <= value <= 65535:
+            raise ValueError("must be a port number between 1 and 65535"
+                             + (" (0 = no health server)" if off_allowed else ""))
         return value
 
-    @field_validator("health_port", mode="after")
+    @field_validator("database_path", mode="after")
     @classmethod
-    def _health_port_range(cls, value: int) -> int:
-        if not 0 <= value <= 65535:
-            raise ValueError("must be a port number between 1 and 65535 (0 = no health server)")
-        return value
+    def _expand_home(cls, value: Path) -> Path:
+        # Once here, so the bot, its lock and the CLI (backup, reload) agree on the file.
+        return value.expanduser()
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -164,13 +165,13 @@ class Settings(BaseSettings):
 
     def ensure_database_folder(self) -> Path:
         """Create the folder of DATABASE_PATH; ConfigError when that is impossible."""
-        folder = self.database_path.expanduser().parent
+        folder = self.database_path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError("DATABASE_PATH", f"cannot create folder {folder}: "
                               f"{exc.strerror or exc}") from None
-        return self.database_path.expanduser()
+        return self.database_path
 
 
 def load_settings() -> Settings:

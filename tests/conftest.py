@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from bot.brain import Brain, load_brain
+from bot.storage import SqliteRepository
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,3 +123,11 @@ def mini_content(tmp_path: Path) -> Path:
             f"title: {title}\nanswer: |\n{answer_block}\nexamples:\n{_yaml_list(examples)}\n",
             encoding="utf-8")
     return root
+
+
+@pytest_asyncio.fixture
+async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
+    """A fresh SQLite repository (all migrations applied) in a temporary folder."""
+    opened = await SqliteRepository.open(tmp_path / "bot.sqlite3")
+    yield opened
+    await opened.close()

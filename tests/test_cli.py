@@ -11,8 +11,7 @@ import pytest
 from bot.brain import Brain
 from bot.cli import main
 from bot.terminal import run_chat
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_ask_prints_reply(capsys: pytest.CaptureFixture[str]) -> None:

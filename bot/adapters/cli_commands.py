@@ -128,13 +128,13 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     if args.days:
         since = utc_today() - dt.timedelta(days=args.days - 1)
     # Each topic's own first day (--since-reviewed), else one day (or none) for all.
-    reviewed = _reviewed_dates() if args.since_reviewed else None
+    reviewed = _reviewed_dates(args.content) if args.since_reviewed else None
 
     async def query() -> list[tuple[str, str, int, int, dt.date | None]]:
         repo = await open_repository(database)
         try:
-            if reviewed is None:
-                return [(r.topic, r.language, r.up, r.down, since)
+            if reviewed is None:  # one window for all: no day per row
+                return [(r.topic, r.language, r.up, r.down, None)
                         for r in await repo.feedback_counts(since)]
             found = []
             for day in sorted(set(reviewed.values())):  # a few dates: one query each
@@ -146,29 +146,29 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
             await repo.close()
 
     rows = _run(query())
-    scope = " since each topic's reviewed date" if reviewed is not None else \
-        f" since {since.isoformat()}" if since else ""
+    if reviewed is not None:
+        scope = " since each topic's reviewed date"
+    else:
+        scope = f" since {since.isoformat()}" if since else ""
     if not rows:
         print(f"No feedback{scope}." if scope else "No feedback yet.")
         return 0
     if scope:
         print(f"Feedback{scope} (UTC days):")
     width = max(len(r[0]) for r in rows)
-    dated = reviewed is not None
-    print(f"{'topic':<{width}}  lang    👍    👎" + ("  since" if dated else ""))
+    print(f"{'topic':<{width}}  lang    👍    👎" + ("  since" if reviewed is not None else ""))
     for topic, lang, up, down, day in rows:
         print(f"{topic:<{width}}  {lang:<4}  {up:>4}  {down:>4}"
-              + (f"  {day.isoformat()}" if dated and day else ""))
+              + (f"  {day.isoformat()}" if day else ""))
     return 0
 
 
-def _reviewed_dates() -> dict[str, dt.date]:
-    """Each topic's 'reviewed' date from the content (CONTENT_DIR or ./content)."""
+def _reviewed_dates(content_dir: Path | None) -> dict[str, dt.date]:
+    """Each topic's 'reviewed' date (content from --content, CONTENT_DIR or ./content)."""
     from bot.brain import default_paths
     from bot.content.loader import load_content
 
-    content_dir, _ = default_paths()
-    result = load_content(content_dir)
+    result = load_content(content_dir or default_paths()[0])
     if result.tree is None:
         problem = result.problems[0] if result.problems else "cannot be read"
         raise SystemExit(_fail(1, f"content: {problem} (run 'migrant-bot validate')"))
@@ -248,11 +248,11 @@ def _cmd_reload(args: argparse.Namespace) -> int:
     if info is None:
         return _fail(2, f"no bot is running on DATABASE_PATH ({database}); nothing to reload")
     port = info.get("health_port")
+    hup = f"kill -HUP {info.get('pid', '<pid>')}"
     if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
         return _fail(2, f"the running bot (pid {info.get('pid', '?')}) has no HTTP server "
-                        f"(HEALTH_PORT=0); reload it with: kill -HUP {info.get('pid', '<pid>')}")
+                        f"(HEALTH_PORT=0); reload it with: {hup}")
     host = _loopback_for(info.get("listen"))
-    hup = f"kill -HUP {info.get('pid', '<pid>')}"
     if host is None:
         # /reload answers loopback callers only, and the bot does not listen there.
         return _fail(2, f"the running bot listens on {info.get('listen')} only, not on this "
@@ -303,7 +303,7 @@ def _database_path(create_folder: bool = False) -> Path | None:
         settings = load_settings()
         if create_folder:
             return settings.ensure_database_folder()
-        return settings.database_path.expanduser()
+        return settings.database_path
     except ConfigError as exc:
         print(f"{_PROG}: {exc}", file=sys.stderr)
         return None

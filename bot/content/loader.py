@@ -161,7 +161,8 @@ def load_content(root: Path, catalogue: Path | None = None,
                                         check_examples)
         area_titles[lang] = _load_areas(ld, folder, areas)
         contact_texts[lang] = _load_contact_texts(ld, folder, contacts)
-        intents[lang] = _load_intents(ld, folder, contacts, example_owner, check_examples)
+        intents[lang] = _load_intents(ld, folder, lang, contacts, example_owner,
+                                      check_examples)
 
     if langs is None or topics is None or areas is None or contacts is None:
         return LoadResult(None, sorted(ld.problems), ld.files)
@@ -280,10 +281,12 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
             if not topic:
                 ld.problem(doc.path, line, "{reviewed} only works in topic answers")
         elif kind in ("contact", "phone") and arg:
-            if contacts is not None and arg not in contacts:
+            if contacts is None:
+                continue  # contacts.yaml unreadable: nothing to check against
+            if arg not in contacts:
                 ld.problem(doc.path, line, f"unknown contact '{arg}' in {{{name}}} "
                            f"(see contacts.yaml)")
-            elif contacts is not None and kind == "phone" and not contacts[arg].phone:
+            elif kind == "phone" and not contacts[arg].phone:
                 ld.problem(doc.path, line, f"{{{name}}}: contact '{arg}' has no phone number")
         else:
             ld.problem(doc.path, line, f"unknown placeholder {{{name}}} (use {{contact:ID}}, "
@@ -373,7 +376,7 @@ def _load_contact_texts(ld: _Loader, folder: Path,
     return out
 
 
-def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any] | None,
+def _load_intents(ld: _Loader, folder: Path, lang: str, contacts: dict[str, Any] | None,
                   seen: dict[str, tuple[str, Path, int]],
                   normalise: Callable[[str], str] | None) -> dict[str, IntentText]:
     path = folder / "_intents.yaml"
@@ -400,7 +403,7 @@ def _load_intents(ld: _Loader, folder: Path, contacts: dict[str, Any] | None,
                 ld.problem(path, doc.line((key,)), f"intent '{key}' needs an answer")
             else:
                 _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False,
-                              lang=folder.name)
+                              lang=lang)
         elif text.answer is not None:
             ld.problem(path, doc.line((key, "answer")),
                        f"intent '{key}' is answered by the bot itself: remove 'answer'")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-__all__ = ["ALLOWED_TAGS", "html_problems", "html_problems_at", "strip_tags"]
+__all__ = ["ALLOWED_TAGS", "escape_html", "html_problems", "html_problems_at", "strip_tags"]
 
 ALLOWED_TAGS = frozenset({
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
@@ -54,6 +54,11 @@ def html_problems_at(text: str) -> list[tuple[int, str]]:
     for tag, line in reversed(checker.stack):
         problems.append((line, f"<{tag}> is never closed"))
     return problems
+
+
+def escape_html(text: str) -> str:
+    """Text safe inside Telegram HTML (what a user typed, a file name...): & < > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def strip_tags(text: str) -> str:

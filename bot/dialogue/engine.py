@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.content.render import render_answer
+from bot.content.telegram_html import escape_html
 from bot.content.tree import ContentTree
 from bot.dialogue import callbacks
 from bot.dialogue.keyboards import Keyboards
@@ -122,7 +123,7 @@ class Engine:
             return self._stale(state, lang)
         body = render_answer(self.content, lang, text.answer, self.catalogs.get(lang),
                              meta.reviewed)
-        title = f"<b>{_escape(text.title)}</b>\n\n"
+        title = f"<b>{escape_html(text.title)}</b>\n\n"
         if body.lstrip().startswith("<b>"):
             title = ""  # the answer opens with its own heading
         reply = Reply(title + body, self._kb(lang).answer(topic_id, meta.area, meta.related))
@@ -183,7 +184,7 @@ class Engine:
         if action.kind == "area":
             if action.arg not in self.content.areas:
                 return self._stale(state, lang)
-            title = f"<b>{_escape(self.content.area_title(lang, action.arg))}</b>\n" + \
+            title = f"<b>{escape_html(self.content.area_title(lang, action.arg))}</b>\n" + \
                 _("Choose a topic:")
             return Turn([Reply(title, kb.area(action.arg), edit=True)], state, lang)
         if action.kind == "topic":
@@ -251,10 +252,6 @@ class Engine:
 
     def _kb(self, lang: str) -> Keyboards:
         return Keyboards(self.content, lang, self._gettext(lang))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _unmatched_text(text: str) -> str:

@@ -76,6 +76,12 @@ class Metrics:
                                      language=event.language or "unknown",
                                      vote="up" if (event.value or 0) > 0 else "down").inc()
 
+    def record_reload(self, version: str | None) -> None:
+        """Count a content reload: the new version, or None when it was refused."""
+        self.reloads.labels(result="ok" if version else "failed").inc()
+        if version:
+            self.set_content_version(version)
+
     def record_flood(self, action: str) -> None:
         self.flood.labels(action=action).inc()
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import get_args
 
+from bot.matching.matcher import Outcome
 from bot.storage.base import Repository, utc_today
 
 __all__ = ["ACTIVE_DAYS", "FEEDBACK_DAYS", "MATCH_OUTCOMES", "WEEK_DAYS", "LanguageStats", "Stats",
@@ -19,7 +21,7 @@ ACTIVE_DAYS = 30
 FEEDBACK_DAYS = 30
 WEEK_DAYS = 7
 # Every typed message is matched once, with exactly one of these outcomes.
-MATCH_OUTCOMES = ("answer", "did_you_mean", "fallback")
+MATCH_OUTCOMES: tuple[str, ...] = get_args(Outcome)
 _TOP_TOPICS = 10
 
 

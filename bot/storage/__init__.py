@@ -3,7 +3,6 @@
 import os
 
 from bot.storage.base import (
-    ACTIVITY_KINDS,
     UNMATCHED_RETENTION,
     ActivityCount,
     FeedbackCount,
@@ -15,7 +14,6 @@ from bot.storage.base import (
 from bot.storage.sqlite import SqliteRepository
 
 __all__ = [
-    "ACTIVITY_KINDS",
     "UNMATCHED_RETENTION",
     "ActivityCount",
     "FeedbackCount",

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = [
-    "ACTIVITY_KINDS",
     "UNMATCHED_RETENTION",
     "ActivityCount",
     "FeedbackCount",
@@ -31,9 +30,6 @@ def utc_today() -> dt.date:
 
 # Unmatched questions are kept at most this long (the /privacy text promises 90 days).
 UNMATCHED_RETENTION = dt.timedelta(days=90)
-# What the daily activity counters count: the three outcomes of matching a typed
-# message, and every answer shown (typed, tapped or deep-linked).
-ACTIVITY_KINDS = ("answer", "did_you_mean", "fallback", "topic_shown")
 
 
 class StorageError(Exception):
@@ -78,7 +74,9 @@ class ActivityCount:
 
     day: dt.date
     language: str | None
-    kind: str            # one of ACTIVITY_KINDS
+    # A match outcome of a typed message (answer, did_you_mean, fallback), or
+    # topic_shown for every answer shown (typed, tapped or deep-linked).
+    kind: str
     topic: str | None
     count: int
 

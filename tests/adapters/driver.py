@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +22,8 @@ from tests.fakes.updates import Updates
 LANGS = ("en", "th", "my", "km", "lo", "vi")
 POLL = dt.timedelta(seconds=1)
 # Every environment variable the bot reads (pydantic-settings: field names, upper case).
+# The installed command, as an operator runs it.
+CLI = Path(sys.executable).parent / "migrant-bot"
 SETTING_VARS = tuple(name.upper() for name in Settings.model_fields)
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.admin import MESSAGE_LIMIT, fits
+from bot.adapters.telegram.admin import fits
 from bot.adapters.telegram.application import App
 from bot.brain import Brain, BrainHolder
+from bot.content.render import MAX_MESSAGE
 from bot.content.telegram_html import html_problems
 from bot.dialogue.types import CommandInput, UserState
 from bot.storage import UserRecord
@@ -51,7 +52,7 @@ def unknown_command(brain: Brain, name: str) -> str:
 
 def assert_valid(text: str) -> None:
     """Telegram would accept it: one message, well-formed HTML of its subset."""
-    assert fits(text, MESSAGE_LIMIT)
+    assert fits(text, MAX_MESSAGE)
     assert html_problems(text) == []
 
 

@@ -254,7 +254,7 @@ def test_reload_when_the_bot_does_not_answer(stand_in: StandIn, live_db: Path,
 
 
 def test_reload_reaches_a_bot_listening_on_loopback_only(
-        stand_in: StandIn, live_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        stand_in: StandIn, live_db: Path) -> None:
     with LiveLock(live_db, {"health_port": stand_in.port, "listen": "127.0.0.1"}):
         assert main(["reload"]) == 0
     assert stand_in.requests == [("POST", "/reload")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,14 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.telegram.main import run_from_cli
-from tests.adapters.driver import SETTING_VARS, env_without_settings
+from tests.adapters.driver import CLI, SETTING_VARS, env_without_settings
+from tests.conftest import ROOT
 from tests.fakes.bot_api import Call, FakeBotAPI
 from tests.fakes.updates import Updates
 
 pytestmark = pytest.mark.timeout(60)
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = Path(sys.executable).parent / "migrant-bot"
 def _wait(fake: FakeBotAPI, predicate: Callable[[Call], bool], timeout: float) -> Call:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

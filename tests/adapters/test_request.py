@@ -93,10 +93,10 @@ async def test_an_answer_that_never_comes_times_out(silent_server: str) -> None:
 
 
 def test_timeouts_map_onto_aiohttps() -> None:
-    timeout = _client_timeout({"connect": 5.0, "read": 30.0, "write": 5.0, "pool": 1.0})
+    timeout = _client_timeout(connect=5.0, read=30.0, write=5.0, pool=1.0)
     assert (timeout.connect, timeout.sock_connect, timeout.sock_read) == (6.0, 5.0, 30.0)
     assert timeout.total == 41.0
-    unbounded = _client_timeout({"connect": None, "read": None, "write": 5.0, "pool": 1.0})
+    unbounded = _client_timeout(connect=None, read=None, write=5.0, pool=1.0)
     assert (unbounded.total, unbounded.connect, unbounded.sock_read) == (None, None, None)
 
 
@@ -163,11 +163,16 @@ async def test_requests_need_initialize_and_a_shut_down_one_can_start_again(
     await request.shutdown()
 
 
+def clear_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy variables from the machine running the tests."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_host(
         fake: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
-                 "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    clear_proxy_settings(monkeypatch)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{fake.port}")
     since = fake.call_count()
     # No such host: only the proxy (the fake, which reads the path) can answer.
@@ -184,9 +189,7 @@ async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_
 
 def test_the_proxy_is_looked_up_per_server_even_for_a_url_without_a_path(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy",
-                 "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    clear_proxy_settings(monkeypatch)
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "direct.example")
     request = AiohttpRequest()

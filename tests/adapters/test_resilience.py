@@ -264,7 +264,6 @@ async def test_a_flooding_user_is_told_once_then_ignored_and_others_are_not_slow
         app: App, fake: FakeBotAPI, updates: Updates, brain: Brain) -> None:
     services = services_of(app)
     saved = services.flood
-    services.flood = FloodGuard(burst=3, refill_seconds=600)
     try:
         flooder, bystander = chat(fake, updates, "km"), chat(fake, updates, "vi")
         await pick_language(flooder, "km")  # the notice comes in the chosen language

@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,21 +14,20 @@ import httpx
 import pytest
 from telegram.error import InvalidToken
 
-from bot.adapters.telegram.application import build_application, services_of
+from bot.adapters.telegram.application import build_application
 from bot.adapters.telegram.request import AiohttpRequest
 from bot.adapters.telegram.runner import AlreadyRunning, running
 from bot.brain import BrainHolder
 from bot.config import ConfigError
 from bot.ops.dblock import read_live_info
-from tests.adapters.driver import Chat, bot_running, env_without_settings, sent, settings_for
+from tests.adapters.driver import CLI, Chat, bot_running, env_without_settings, sent, settings_for
 from tests.adapters.web import free_port
+from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
 
 pytestmark = pytest.mark.timeout(60)
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = Path(sys.executable).parent / "migrant-bot"
 
 
 async def test_the_lock_is_held_while_running_and_released_after(
@@ -64,7 +62,7 @@ async def test_a_rejected_token_closes_the_connections_ptb_opened(
         fake: FakeBotAPI, holder: BrainHolder, tmp_path: Path) -> None:
     app = build_application(settings_for(fake, tmp_path / "bot.sqlite3",
                                          telegram_bot_token="999:revoked"), holder)
-    requests = services_of(app).requests
+    requests = app.bot._request  # (getUpdates, the rest): PTB names only the second
     assert len(requests) == 2
     with pytest.raises(InvalidToken):
         async with running(app):

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from bot.i18n.check import check_locales
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "th", "my", "km", "lo", "vi")
 
 

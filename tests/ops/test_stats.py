@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest_asyncio
-
-from bot.adapters.telegram.admin import MESSAGE_LIMIT, fit_message, fits, format_stats
+from bot.adapters.telegram.admin import fit_message, fits, format_stats
+from bot.content.render import MAX_MESSAGE
 from bot.content.telegram_html import html_problems
 from bot.ops.stats import LanguageStats, Stats, collect_stats
 from bot.storage import SqliteRepository, UserRecord
 
 TODAY = dt.date(2026, 6, 10)
-
-
-@pytest_asyncio.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
-    opened = await SqliteRepository.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
 
 
 def days_ago(n: int) -> dt.date:
@@ -73,7 +63,7 @@ def test_the_stats_message_is_valid_html_within_the_limit() -> None:
 def test_fit_message_cuts_between_blocks() -> None:
     blocks = ["<b>head</b>", *(f"<i>{n:04d}</i> " + "x" * 90 for n in range(100))]
     text = fit_message(blocks)
-    assert fits(text, MESSAGE_LIMIT) and html_problems(text) == []
+    assert fits(text, MAX_MESSAGE) and html_problems(text) == []
     assert text.endswith("…(cut to fit one message)")
     assert fit_message(blocks[:3]) == "\n".join(blocks[:3])
     # Emoji count twice in Telegram's (UTF-16) length.

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
-import pytest_asyncio
 
 from bot.storage import ActivityCount, SqliteRepository, UserRecord
 from bot.storage.migrations import MIGRATIONS, apply_migrations
 
 DAY = dt.date(2026, 6, 1)
-
-
-@pytest_asyncio.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
-    opened = await SqliteRepository.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
 
 
 async def test_counters_add_up_per_day_language_kind_and_topic(repo: SqliteRepository) -> None:

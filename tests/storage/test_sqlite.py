@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest_asyncio
 
 from bot.storage import (
     UNMATCHED_RETENTION,
@@ -20,13 +17,6 @@ from bot.storage import (
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 6, 1)
-
-
-@pytest_asyncio.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
-    opened = await SqliteRepository.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
 
 
 async def test_open_creates_the_folder_and_uses_wal(tmp_path: Path) -> None:

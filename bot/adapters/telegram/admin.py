@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from html import escape as html_escape
 
 from telegram import Bot, Message, User
 
 from bot.adapters.telegram.inputs import is_private
 from bot.adapters.telegram.reload import reload_content
 from bot.adapters.telegram.services import Services
-from bot.content.render import MAX_MESSAGE as MESSAGE_LIMIT
+from bot.content.render import MAX_MESSAGE
+from bot.content.telegram_html import escape_html
 from bot.dialogue.split import telegram_length
 from bot.dialogue.types import CommandInput
 from bot.ops.stats import ACTIVE_DAYS, FEEDBACK_DAYS, WEEK_DAYS, Stats, collect_stats
 from bot.storage.base import UNMATCHED_RETENTION
 
-__all__ = ["ADMIN_COMMANDS", "MESSAGE_LIMIT", "fit_message", "fits", "format_stats",
+__all__ = ["ADMIN_COMMANDS", "fit_message", "fits", "format_stats",
            "handle_admin_command"]
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,11 @@ async def handle_admin_command(services: Services, bot: Bot, message: Message, u
     run = _COMMANDS.get(command.name)
     if run is None:
         return False
-    if not services.is_admin(user.id) or not is_private(message):
+    admin = services.is_admin(user.id)
+    if not admin or not is_private(message):
         # Id and command name only: the argument is text the user typed.
         log.warning("refused admin command /%s from user %d (%s)", command.name, user.id,
-                    "not a private chat" if services.is_admin(user.id) else "not an admin")
+                    "not a private chat" if admin else "not an admin")
         return False
     log.info("admin %d: /%s", user.id, command.name)
     await bot.send_message(message.chat_id, await run(services, user, command.arg))
@@ -55,17 +56,17 @@ async def _reload(services: Services, user: User, arg: str) -> str:
     """/reload: validate and swap the content; list the problems when it is refused."""
     result = await reload_content(services, f"admin {user.id} /reload")
     if result.ok:
-        return f"Reloaded: content version <code>{_escape(result.version)}</code>."
+        return f"Reloaded: content version <code>{escape_html(result.version)}</code>."
     head = (f"<b>Not reloaded</b>: {len(result.problems)} content problem(s); the bot keeps "
-            f"the previous content (version <code>{_escape(result.version)}</code>).")
-    listed = "\n".join(_escape(p) for p in result.problems[:_MAX_PROBLEMS])
+            f"the previous content (version <code>{escape_html(result.version)}</code>).")
+    listed = "\n".join(escape_html(p) for p in result.problems[:_MAX_PROBLEMS])
     more = len(result.problems) - _MAX_PROBLEMS
     tail = [f"…and {more} more; run: migrant-bot validate"] if more > 0 else []
     text = "\n".join([head, f"<pre>{listed}</pre>", *tail])
     if fits(text):
         return text
     # Long paths and messages: one problem per block, as many as fit.
-    return fit_message([head, *(_escape(p) for p in result.problems)])
+    return fit_message([head, *(escape_html(p) for p in result.problems)])
 
 
 async def _stats(services: Services, user: User, arg: str) -> str:
@@ -82,8 +83,8 @@ async def _unmatched(services: Services, user: User, arg: str) -> str:
     languages = services.brain.content.languages
     wanted = arg.strip().lower()
     if wanted and wanted not in languages:
-        return (f"Unknown language <code>{_escape(wanted)}</code>; use one of: "
-                f"{_escape(' '.join(languages))}.")
+        return (f"Unknown language <code>{escape_html(wanted)}</code>; use one of: "
+                f"{escape_html(' '.join(languages))}.")
     chosen = (wanted,) if wanted else languages
     limit = _UNMATCHED_ONE_LANGUAGE if wanted else _UNMATCHED_PER_LANGUAGE
     blocks = [f"<b>Not understood</b>, most frequent first (last "
@@ -94,11 +95,11 @@ async def _unmatched(services: Services, user: User, arg: str) -> str:
         if not rows:
             continue
         found = True
-        blocks.append(f"\n<b>{_escape(lang)}</b>")
+        blocks.append(f"\n<b>{escape_html(lang)}</b>")
         # User text: always escaped, it may contain anything (<, &, fake tags).
-        blocks.extend(f"{row.count}× {_escape(row.text)}" for row in rows)
+        blocks.extend(f"{row.count}× {escape_html(row.text)}" for row in rows)
     if not found:
-        blocks.append("Nothing yet" + (f" in {_escape(wanted)}." if wanted else "."))
+        blocks.append("Nothing yet" + (f" in {escape_html(wanted)}." if wanted else "."))
     return fit_message(blocks)
 
 
@@ -114,7 +115,7 @@ def format_stats(stats: Stats) -> str:
     if stats.top_topics:
         width = max(len(topic) for topic, _ in stats.top_topics)
         # Padded before escaping, so the columns line up as Telegram shows them.
-        blocks.append("<pre>" + "\n".join(_escape(f"{topic:<{width}}  {count:>5}")
+        blocks.append("<pre>" + "\n".join(escape_html(f"{topic:<{width}}  {count:>5}")
                                           for topic, count in stats.top_topics) + "</pre>")
     else:
         blocks.append("none yet")
@@ -125,18 +126,18 @@ def format_stats(stats: Stats) -> str:
         rate = lang.fallback_rate
         share = f"{lang.fallbacks}/{lang.messages} " + (f"{rate:4.0%}" if rate is not None
                                                          else "   –")
-        lines.append(_escape(f"{lang.language or '?':<4}  {share:>18}  {lang.up:>5}  "
+        lines.append(escape_html(f"{lang.language or '?':<4}  {share:>18}  {lang.up:>5}  "
                              f"{lang.down:>5}"))
     blocks.append("<pre>" + "\n".join(lines) + "</pre>")
     return fit_message(blocks)
 
 
-def fits(text: str, limit: int = MESSAGE_LIMIT) -> bool:
+def fits(text: str, limit: int = MAX_MESSAGE) -> bool:
     """True when ``text`` is within Telegram's limit (counted in UTF-16 units, as it does)."""
     return telegram_length(text) <= limit
 
 
-def fit_message(blocks: list[str], limit: int = MESSAGE_LIMIT) -> str:
+def fit_message(blocks: list[str], limit: int = MAX_MESSAGE) -> str:
     """Join self-contained HTML blocks by newlines, dropping the tail that would not fit.
 
     Blocks are cut whole, never in the middle, so no tag is left open.
@@ -149,11 +150,6 @@ def fit_message(blocks: list[str], limit: int = MESSAGE_LIMIT) -> str:
             return f"{text}\n{_CUT_NOTE}" if text else _CUT_NOTE
         text = candidate
     return text
-
-
-def _escape(text: str) -> str:
-    """Escape for Telegram HTML text; quotes stay readable (no attributes here)."""
-    return html_escape(text, quote=False)
 
 
 _COMMANDS: dict[str, Command] = {"reload": _reload, "stats": _stats, "unmatched": _unmatched}

@@ -44,9 +44,6 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     services = Services(settings, holder)
     if not flood_limits:
         services.flood = None
-    # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
-    # getUpdates runs one at a time, replies as many as are in flight.
-    services.requests = (AiohttpRequest(1), AiohttpRequest(REPLY_CONNECTIONS))
 
     flusher: list[asyncio.Task[None]] = []
 
@@ -79,8 +76,10 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         .token(settings.token())
         .base_url(settings.telegram_base_url)
         .base_file_url(_file_url(settings.telegram_base_url))
-        .request(services.requests[1])
-        .get_updates_request(services.requests[0])
+        # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
+        # getUpdates runs one at a time, replies as many as are in flight.
+        .request(AiohttpRequest(REPLY_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(1))
         .defaults(defaults)
         .rate_limiter(rate_limiter or ResilientRateLimiter())
         # Different users in parallel; one user's turns are serialised by Sessions.lock.

@@ -12,7 +12,6 @@ import logging
 from bot.adapters.telegram.activity import ActivityBuffer
 from bot.adapters.telegram.sessions import Sessions
 from bot.dialogue.types import Event
-from bot.ops.stats import MATCH_OUTCOMES
 
 __all__ = ["record_events"]
 
@@ -45,7 +44,7 @@ async def _record(sessions: Sessions, event: Event, activity: ActivityBuffer) ->
                   event.language)
         if event.outcome == "fallback" and event.text:
             await repo.add_unmatched(event.text, event.language)
-        if event.outcome in MATCH_OUTCOMES:
+        if event.outcome:  # always set on "matched"; the check is for the type
             # The topic only for an answer: a fallback has none, and the best guess
             # behind "did you mean" is not what the user got.
             activity.add(event.outcome, event.language,

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import CallbackQuery, Message, ReplyParameters, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -28,7 +28,7 @@ from bot.adapters.telegram.errors import make_error_handler, user_language
 from bot.adapters.telegram.events import record_events
 from bot.adapters.telegram.flood import Verdict
 from bot.adapters.telegram.inputs import is_private, to_input
-from bot.adapters.telegram.outputs import Target, show_turn
+from bot.adapters.telegram.outputs import Target, send_text, show_turn
 from bot.adapters.telegram.services import Services
 from bot.dialogue.types import ButtonInput, CommandInput, Input, TextInput, Turn
 from bot.i18n.ui import FLOOD_MESSAGE
@@ -55,15 +55,15 @@ class Conversation:
         message_input = to_input(message, bot.username, bot.id)
         if message_input is None:
             return
-        if await self._over_limit(update, context, user, None):
-            return
-        if isinstance(message_input, CommandInput) and await handle_admin_command(
-                self.services, bot, message, user, message_input):
-            return
         target = Target(message.chat_id,
                         thread_id=message.message_thread_id if message.is_topic_message
                         else None,
                         reply_to=None if is_private(message) else message.message_id)
+        if await self._over_limit(update, context, user, target=target):
+            return
+        if isinstance(message_input, CommandInput) and await handle_admin_command(
+                self.services, bot, message, user, message_input):
+            return
         async with self.services.sessions.lock(user.id):
             turn = await self._turn(user, message_input)
             await self._show(context, target, turn, user, is_private(message))
@@ -73,7 +73,7 @@ class Conversation:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
-        if await self._over_limit(update, context, user, query):
+        if await self._over_limit(update, context, user, query=query):
             return
         target = _callback_target(query, user)
         answered = False
@@ -97,9 +97,13 @@ class Conversation:
             await self.services.sessions.mark_inactive(change.from_user.id)
             log.info("user %d blocked the bot; marked inactive", change.from_user.id)
 
-    async def _over_limit(self, update: Update, context: Context, user: User,
-                          query: CallbackQuery | None) -> bool:
-        """True when the user is over their flood limit: told once, then ignored."""
+    async def _over_limit(self, update: Update, context: Context, user: User, *,
+                          query: CallbackQuery | None = None,
+                          target: Target | None = None) -> bool:
+        """True when the user is over their flood limit: told once, then ignored.
+
+        The notice is the button's answer for a press (``query``), else a message to
+        ``target`` (quoting the member's message in a group, like any answer)."""
         flood = self.services.flood
         if flood is None or self.services.is_admin(user.id):
             return False
@@ -113,13 +117,9 @@ class Conversation:
                 await user_language(self.services, update), FLOOD_MESSAGE)
             if query is not None:
                 await _answer(query, text)
-            elif update.message is not None:
-                # In a group, answer the message so the others see whom it is for.
-                quote = None if is_private(update.message) else ReplyParameters(
-                    update.message.message_id, allow_sending_without_reply=True)
+            elif target is not None:
                 try:
-                    await context.bot.send_message(update.message.chat_id, text,
-                                                   reply_parameters=quote)
+                    await send_text(context.bot, target, text)
                 except TelegramError as exc:  # a notice is not worth an error message
                     log.info("could not send the flood notice: %s", type(exc).__name__)
         elif query is not None:

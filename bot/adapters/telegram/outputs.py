@@ -17,7 +17,7 @@ from bot.content.render import MAX_MESSAGE
 from bot.dialogue.split import split_message, telegram_length
 from bot.dialogue.types import Button, Reply, Turn
 
-__all__ = ["MAX_MESSAGE", "Target", "keyboard", "show_turn"]
+__all__ = ["MAX_MESSAGE", "Target", "keyboard", "send_text", "show_turn"]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,11 @@ async def _edit(bot: Bot, target: Target, reply: Reply) -> bool:
         log.info("cannot edit message (%s); sending a new one", exc.message)
         return False
     return True
+
+
+async def send_text(bot: Bot, target: Target, text: str) -> None:
+    """One plain message (a notice) to the target, sent like any answer."""
+    await _send(bot, target, Reply(text))
 
 
 async def _send(bot: Bot, target: Target, reply: Reply) -> None:

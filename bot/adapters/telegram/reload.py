@@ -38,11 +38,10 @@ async def reload_content(services: Services, source: str) -> ReloadResult:
         log.exception("%s: reload failed", source)
         problems = [f"{type(exc).__name__}: {exc}"]
     else:
-        services.metrics.set_content_version(brain.version)
-        services.metrics.reloads.labels(result="ok").inc()
+        services.metrics.record_reload(brain.version)
         log.info("%s: reloaded: version %s", source, brain.version)
         return ReloadResult(True, brain.version)
-    services.metrics.reloads.labels(result="failed").inc()
+    services.metrics.record_reload(None)
     version = services.brain.version
     log.warning("%s: not reloaded, %d problem(s); still serving version %s",
                 source, len(problems), version)

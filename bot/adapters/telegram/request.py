@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import ssl
+from functools import lru_cache
 from typing import Any
 
 import aiohttp
@@ -92,11 +93,16 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; return the status and the raw body for PTB to parse."""
-        if self._session is None or self.closed:
+        session = self._session
+        if session is None or session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
-        timeouts = {name: value if not isinstance(value, _NOT_GIVEN) else self._defaults[name]
-                    for name, value in (("connect", connect_timeout), ("read", read_timeout),
-                                        ("write", write_timeout), ("pool", pool_timeout))}
+        given = self._defaults
+        timeout = _client_timeout(
+            connect=given["connect"] if isinstance(connect_timeout, _NOT_GIVEN)
+            else connect_timeout,
+            read=given["read"] if isinstance(read_timeout, _NOT_GIVEN) else read_timeout,
+            write=given["write"] if isinstance(write_timeout, _NOT_GIVEN) else write_timeout,
+            pool=given["pool"] if isinstance(pool_timeout, _NOT_GIVEN) else pool_timeout)
         body: Any = None
         headers: dict[str, str] = {}
         if request_data is not None and request_data.contains_files:
@@ -106,9 +112,9 @@ class AiohttpRequest(BaseRequest):
             headers["Content-Type"] = "application/json"
         proxy, proxy_auth = self._proxy(url)
         try:
-            async with self._session.request(method, url, data=body, headers=headers,
-                                             proxy=proxy, proxy_auth=proxy_auth,
-                                             timeout=_client_timeout(timeouts)) as response:
+            async with session.request(method, url, data=body, headers=headers,
+                                       proxy=proxy, proxy_auth=proxy_auth,
+                                       timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as err:
             raise TimedOut from err
@@ -137,10 +143,11 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _client_timeout(timeouts: dict[str, Any]) -> aiohttp.ClientTimeout:
+# Nearly every request has the same four timeouts: build their ClientTimeout (frozen) once.
+@lru_cache(maxsize=64)
+def _client_timeout(*, connect: Any, read: Any, write: Any, pool: Any) -> aiohttp.ClientTimeout:
     """aiohttp's timeouts from PTB's four (each a number of seconds or None)."""
-    connect, read, pool = timeouts["connect"], timeouts["read"], timeouts["pool"]
-    given = list(timeouts.values())
+    given = (connect, read, write, pool)
     total = None if None in given else float(sum(given))
     waiting = None if connect is None or pool is None else float(connect + pool)
     return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect,

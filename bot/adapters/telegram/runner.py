@@ -11,7 +11,6 @@ same steps backwards, so queued updates are still answered.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -45,11 +44,13 @@ async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
                   ) -> AsyncIterator[App]:
     """Run the bot for the block: lock, start, serve HTTP, fetch updates; then undo all."""
     settings = services_of(app).settings
+    # The webhook must never accept updates from anyone who finds the URL: no secret,
+    # no start (the same checks as `migrant-bot run`, for every caller).
+    settings.check_for_run()
     listen, port, variable = _address(settings)
     # Two bots on one database would answer every update twice and race on writes.
     lock = LiveLock(settings.database_path,
-                    {"health_port": port, "listen": listen, "mode": settings.bot_mode,
-                     "pid": os.getpid()})
+                    {"health_port": port, "listen": listen, "mode": settings.bot_mode})
     if not lock.acquire():
         info = read_live_info(settings.database_path) or {}
         raise AlreadyRunning(info.get("pid", "unknown"))
@@ -96,10 +97,9 @@ async def _started(app: App, poll_timeout: dt.timedelta,
     try:
         await app.initialize()
     except BaseException:
-        # PTB opened the connections, then failed (e.g. getMe: token rejected), and
-        # will not close them: close them here, or asyncio reports unclosed sessions.
-        for request in services.requests:
-            await request.shutdown()
+        # PTB opened the connections, then failed (e.g. getMe: token rejected); the
+        # Application will not shut down, so close them, or asyncio reports them unclosed.
+        await app.bot.shutdown()
         raise
     try:
         if app.post_init:
@@ -132,9 +132,6 @@ async def _started(app: App, poll_timeout: dt.timedelta,
 def _address(settings: Settings) -> tuple[str, int | None, str]:
     """(listen address, port or None for no server, the variable naming the port)."""
     if settings.bot_mode == "webhook":
-        if settings.secret_token() is None:
-            # The webhook must never accept updates from anyone who finds the URL.
-            raise ConfigError("WEBHOOK_SECRET_TOKEN", "is required when BOT_MODE=webhook")
         return settings.webhook_listen, settings.webhook_port, "WEBHOOK_PORT"
     return POLLING_LISTEN, settings.health_port or None, "HEALTH_PORT"
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from telegram.request import BaseRequest
-
 from bot.adapters.telegram.activity import ActivityBuffer
 from bot.adapters.telegram.flood import FloodGuard
 from bot.adapters.telegram.sessions import Sessions
@@ -28,9 +26,6 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     _sessions: Sessions | None = field(default=None, repr=False)
     _activity: ActivityBuffer | None = field(default=None, repr=False)
-    # The Bot API connections (getUpdates, the rest). PTB closes them at shutdown, but
-    # not when initialising fails (a rejected token): the runner closes them then.
-    requests: tuple[BaseRequest, ...] = ()
     # Per-user flood limits (None: off, as in the throughput benchmark).
     flood: FloodGuard | None = field(default_factory=FloodGuard)
 

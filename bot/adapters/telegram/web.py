@@ -92,12 +92,9 @@ class MetricsHandler(_Handler):
     """GET /metrics: the Prometheus text exposition of this bot's registry."""
 
     def get(self) -> None:
-        """Serve the registry; the version gauge is synced first (an admin /reload)."""
-        services = self.shared.services
-        # /reload in the chat swaps the brain without passing through here.
-        services.metrics.set_content_version(services.brain.version)
+        """Serve the registry (start-up and reload_content keep the version gauge current)."""
         self.set_header("Content-Type", CONTENT_TYPE)
-        self.finish(services.metrics.exposition())
+        self.finish(self.shared.services.metrics.exposition())
 
 
 class ReloadHandler(_Handler):

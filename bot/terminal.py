@@ -22,6 +22,9 @@ from bot.dialogue.types import (
 __all__ = ["format_reply", "parse_line", "run_chat"]
 
 _TAG = re.compile(r"<[^>]+>")
+# Words that leave the terminal chat. Only here: on Telegram "quit" or "exit"
+# is ordinary text (a worker may be asking about quitting a job).
+QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit", "q"})
 
 
 def to_terminal(text: str, color: bool) -> str:
@@ -66,7 +69,7 @@ def run_chat(brain: Brain, lang: str | None, stdin: TextIO | None = None,
     state = UserState(language=lang)
     out = stdout.write
     out("migrant-bot terminal chat. Type a question, a number to press a button, "
-        "/help for commands, /quit to leave.\n\n")
+        "/help for commands, quit (or /quit) to leave.\n\n")
     turn: Turn = brain.engine.handle(state, CommandInput("start"))
     buttons = _show(turn, out, color)
     state = turn.state
@@ -74,7 +77,7 @@ def run_chat(brain: Brain, lang: str | None, stdin: TextIO | None = None,
         out("> ")
         stdout.flush()
         line = stdin.readline()
-        if not line or line.strip() in ("/quit", "/exit"):
+        if not line or line.strip().lower() in QUIT_WORDS:
             out("\n")
             return 0
         message = parse_line(line, buttons)

@@ -78,6 +78,24 @@ def test_chat_numbers_press_buttons(brain: Brain) -> None:
     assert "[1]" in out.split("my boss keeps")[-1] or "👍" in out
 
 
+@pytest.mark.parametrize("word", ["quit", "exit", "q", "QUIT", "/quit", "/exit"])
+def test_chat_quit_words_leave(brain: Brain, word: str) -> None:
+    # The banner says how to leave; bare words must work too, not be matched as
+    # a question ("quit" once answered "Going home? Prepare first.").
+    stdin = io.StringIO(f"1\n{word}\nmy boss keeps my passport\n")
+    stdout = io.StringIO()
+    assert run_chat(brain, None, stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert "quit" in out.splitlines()[0]
+    assert "passport" not in out.split("Language set to English.")[-1].lower()
+
+
+def test_quit_is_ordinary_text_outside_the_terminal(brain: Brain) -> None:
+    from bot.dialogue.types import TextInput, UserState
+    turn = brain.engine.handle(UserState(language="en"), TextInput("quit"))
+    assert turn.replies  # the engine answers it; only the terminal treats it as leaving
+
+
 def test_run_without_token_explains_and_starts_chat(monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)

@@ -20,12 +20,16 @@ from pydantic import BaseModel, ValidationError
 from bot.content.models import (
     ContactsFile,
     ContactText,
+    DangerCategory,
+    DangerFile,
+    DangerText,
     IntentText,
     LanguagesFile,
     TopicsFile,
     TopicText,
 )
 from bot.content.problems import Problem
+from bot.content.render import AUTHORITIES, NGO_TOPIC
 from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, OUT_OF_SCOPE, ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
 
@@ -52,6 +56,10 @@ class _Loader:
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
         self.files = 0
+        self.contact_names: dict[str, dict[str, str]] = {}  # lang -> contact id -> name
+        self.topic_ids: set[str] | None = None  # None: topics.yaml unreadable
+        self.titles: dict[str, dict[str, str]] = {}  # lang -> topic id -> title
+        self.docs: dict[Path, YamlDocument] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -71,6 +79,8 @@ class _Loader:
         self.digest.update(path.read_bytes())
         doc, problems = read_yaml(path, self.display(path))
         self.problems.extend(problems)
+        if doc is not None:
+            self.docs[path] = doc
         if doc is not None and doc.data is None:
             self.problem(path, 1, "the file is empty")
             return None
@@ -144,11 +154,15 @@ def load_content(root: Path, catalogue: Path | None = None,
     languages = list(langs.languages) if langs is not None else _language_folders(root)
     areas = list(topics_file.areas) if topics_file is not None else None
     contacts = contacts_file.contacts if contacts_file is not None else None
+    danger = _load_danger_meta(ld, root, topics, contacts)
+    ld.topic_ids = set(topics) if topics is not None else None
 
     texts: dict[str, dict[str, TopicText]] = {}
     area_titles: dict[str, dict[str, str]] = {}
     contact_texts: dict[str, dict[str, ContactText]] = {}
     intents: dict[str, dict[str, IntentText]] = {}
+    danger_texts: dict[str, dict[str, DangerText]] = {}
+    not_danger: dict[str, tuple[str, ...]] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
 
     for lang in languages:
@@ -157,12 +171,16 @@ def load_content(root: Path, catalogue: Path | None = None,
             ld.problem(folder, 1, f"language folder '{lang}/' is missing "
                        f"(it is listed in languages.yaml)")
             continue
+        # Contact names first: an answer's length on screen includes them.
+        contact_texts[lang] = _load_contact_texts(ld, folder, contacts)
+        ld.contact_names[lang] = {k: v.name for k, v in contact_texts[lang].items()}
         texts[lang] = _load_topic_texts(ld, folder, lang, topics, contacts, example_owner,
                                         check_examples)
         area_titles[lang] = _load_areas(ld, folder, areas)
-        contact_texts[lang] = _load_contact_texts(ld, folder, contacts)
         intents[lang] = _load_intents(ld, folder, lang, contacts, example_owner,
                                       check_examples)
+        danger_texts[lang], not_danger[lang] = _load_danger_texts(ld, folder, lang, danger,
+                                                                  contacts)
 
     if langs is None or topics is None or areas is None or contacts is None:
         return LoadResult(None, sorted(ld.problems), ld.files)
@@ -176,6 +194,9 @@ def load_content(root: Path, catalogue: Path | None = None,
         contact_texts=contact_texts,
         intents=intents,
         version=ld.digest.hexdigest()[:12],
+        danger_categories=tuple(danger or ()),
+        danger_texts=danger_texts,
+        not_danger=not_danger,
     )
     return LoadResult(tree, sorted(ld.problems), ld.files)
 
@@ -205,7 +226,16 @@ def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, An
         if text is None:
             continue
         texts[topic_id] = text
-        _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True, lang=lang)
+        ld.titles.setdefault(lang, {})[topic_id] = text.title
+    # Titles first (answers name other topics by {topic:ID}), then the answers.
+    for topic_id, text in texts.items():
+        doc = ld.docs[folder / f"{topic_id}.yaml"]
+        _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True, lang=lang,
+                      screen=True)
+        if text.more is not None:
+            _check_answer(ld, doc, ("more",), text.more, contacts, topic=True, lang=lang)
+        if topic_id != NGO_TOPIC:  # the NGO page itself needs no "ask an NGO first"
+            _check_authorities(ld, doc, text)
         _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
                         check_examples)
     if topics is not None:
@@ -257,11 +287,13 @@ def _check_catalogue(ld: _Loader, catalogue: Path, topics: dict[str, Any],
 
 
 def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], answer: str,
-                  contacts: dict[str, Any] | None, topic: bool, lang: str) -> None:
+                  contacts: dict[str, Any] | None, topic: bool, lang: str,
+                  screen: bool = False) -> None:
     """Placeholders, HTML and length; contacts None (contacts.yaml unreadable) skips
-    the checks that need them."""
+    the checks that need them. ``screen``: the text is what a worker sees first and
+    must fit one phone screen as rendered."""
     from bot.content.numbers import grouping_problems
-    from bot.content.render import MAX_MESSAGE, estimate_rendered_length
+    from bot.content.render import MAX_MESSAGE, SCREEN, estimate_rendered_length, screen_length
     from bot.content.telegram_html import html_problems_at
 
     key_line = doc.line(loc)
@@ -280,6 +312,12 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
         elif kind == "reviewed" and not arg:
             if not topic:
                 ld.problem(doc.path, line, "{reviewed} only works in topic answers")
+        elif kind == "topic" and arg:
+            if ld.topic_ids is not None and arg not in ld.topic_ids:
+                ld.problem(doc.path, line, f"unknown topic '{arg}' in {{{name}}} "
+                           f"(see topics.yaml)")
+        elif name == "ngo_first":
+            pass
         elif kind in ("contact", "phone") and arg:
             if contacts is None:
                 continue  # contacts.yaml unreadable: nothing to check against
@@ -290,7 +328,7 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
                 ld.problem(doc.path, line, f"{{{name}}}: contact '{arg}' has no phone number")
         else:
             ld.problem(doc.path, line, f"unknown placeholder {{{name}}} (use {{contact:ID}}, "
-                       f"{{phone:ID}} or {{reviewed}})")
+                       f"{{phone:ID}}, {{topic:ID}}, {{ngo_first}} or {{reviewed}})")
     blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), answer)
     for offset_line, message in html_problems_at(blanked):
         ld.problem(doc.path, at(offset_line), message)
@@ -300,6 +338,31 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
     if length > MAX_MESSAGE:
         ld.problem(doc.path, key_line, f"answer is {length} characters with numbers filled "
                    f"in; Telegram allows {MAX_MESSAGE}")
+    elif screen and contacts is not None:
+        shown = screen_length(answer, contacts, ld.contact_names.get(lang, {}),
+                              ld.titles.get(lang))
+        if shown > SCREEN:
+            ld.problem(doc.path, key_line, f"'{loc[-1]}' is {shown} characters as a phone "
+                       f"shows it (numbers and names filled in); one screen is about "
+                       f"{SCREEN}: keep what to do first and move detail to 'more:'")
+
+
+_AUTHORITY_PLACEHOLDER = re.compile(r"\{(?:contact|phone):(" + "|".join(sorted(AUTHORITIES))
+                                    + r")\}")
+
+
+def _check_authorities(ld: _Loader, doc: YamlDocument, text: TopicText) -> None:
+    """An answer that sends a worker to an authority (1694, police, an embassy) also
+    says, in the same part, that an NGO can advise first and no name is needed:
+    a worker without papers may fear arrest ({ngo_first} says it in every language)."""
+    for key, part in (("answer", text.answer), ("more", text.more)):
+        if part and _AUTHORITY_PLACEHOLDER.search(part) and "{ngo_first}" not in part \
+                and (key == "answer" or "{ngo_first}" not in text.answer):
+            found = _AUTHORITY_PLACEHOLDER.search(part)
+            assert found is not None
+            ld.problem(doc.path, doc.line((key,)), f"'{key}' sends workers to "
+                       f"{found.group(0)}: add {{ngo_first}} (an NGO can advise first, no "
+                       f"name needed) so a worker without papers is not put at risk")
 
 
 def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],
@@ -374,6 +437,98 @@ def _load_contact_texts(ld: _Loader, folder: Path,
         if key not in doc.data:
             ld.problem(path, 1, f"missing contact '{key}'")
     return out
+
+
+def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
+                      contacts: dict[str, Any] | None) -> list[DangerCategory] | None:
+    """``danger.yaml``: the danger categories, the numbers each reply must give and
+    the topics it offers. Optional (a content tree without it checks no danger)."""
+    path = root / "danger.yaml"
+    doc = ld.read(path)
+    if doc is None:
+        return None
+    parsed = ld.model(DangerFile, doc)
+    if parsed is None:
+        return None
+    seen: set[str] = set()
+    for i, category in enumerate(parsed.categories):
+        if category.id in seen:
+            ld.problem(path, doc.line(("categories", i, "id")),
+                       f"danger category '{category.id}' is listed twice")
+        seen.add(category.id)
+        for j, number in enumerate(category.numbers):
+            if contacts is not None and number not in contacts:
+                ld.problem(path, doc.line(("categories", i, "numbers", j)),
+                           f"unknown contact '{number}' (see contacts.yaml)")
+            elif contacts is not None and not contacts[number].phone:
+                ld.problem(path, doc.line(("categories", i, "numbers", j)),
+                           f"contact '{number}' has no phone number to give")
+        for j, topic_id in enumerate(category.related):
+            if topics is not None and topic_id not in topics:
+                ld.problem(path, doc.line(("categories", i, "related", j)),
+                           f"related topic '{topic_id}' does not exist")
+    return list(parsed.categories)
+
+
+def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
+                       categories: list[DangerCategory] | None,
+                       contacts: dict[str, Any] | None
+                       ) -> tuple[dict[str, DangerText], tuple[str, ...]]:
+    """``<lang>/_danger.yaml``: per category the first reply and its signals, and the
+    everyday idioms (``not_danger``) that must never count as danger."""
+    from bot.safety.danger import signal_problem
+
+    path = folder / "_danger.yaml"
+    doc = ld.read(path)
+    if doc is None:
+        if categories is not None and not path.is_file():
+            ld.problem(path, 1, "missing file: danger signals and replies in this language")
+        return {}, ()
+    if categories is None:
+        ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
+        return {}, ()
+    if not isinstance(doc.data, dict):
+        ld.problem(path, 1, "expected one entry per danger category, and 'not_danger'")
+        return {}, ()
+    known = {c.id: c for c in categories}
+    out: dict[str, DangerText] = {}
+    idioms: list[str] = []
+    for key, value in doc.data.items():
+        if key == "not_danger":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                ld.problem(path, doc.line((key,)), "'not_danger' must be a list of phrases")
+                continue
+            for i, phrase in enumerate(value):
+                problem = signal_problem(phrase)
+                if problem:
+                    ld.problem(path, doc.line((key, i)), f"not_danger #{i + 1}: {problem}")
+                else:
+                    idioms.append(phrase)
+            continue
+        if key not in known:
+            ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
+                       f"(categories: {', '.join(known)}; see content/danger.yaml)")
+            continue
+        text = ld.model(DangerText, doc, value, (key,))
+        if text is None:
+            continue
+        out[key] = text
+        _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False,
+                      lang=lang, screen=True)
+        for number in known[key].numbers:
+            if f"{{contact:{number}}}" not in text.answer and \
+                    f"{{phone:{number}}}" not in text.answer:
+                ld.problem(path, doc.line((key, "answer")),
+                           f"the '{key}' reply must give {{contact:{number}}} or "
+                           f"{{phone:{number}}} (content/danger.yaml asks for it)")
+        for i, signal in enumerate(text.signals):
+            problem = signal_problem(signal)
+            if problem:
+                ld.problem(path, doc.line((key, "signals", i)), f"signal '{signal}': {problem}")
+    for category in categories:
+        if category.id not in doc.data:
+            ld.problem(path, 1, f"missing danger category '{category.id}'")
+    return out, tuple(idioms)
 
 
 def _load_intents(ld: _Loader, folder: Path, lang: str, contacts: dict[str, Any] | None,

@@ -13,6 +13,9 @@ __all__ = [
     "Contact",
     "ContactText",
     "ContactsFile",
+    "DangerCategory",
+    "DangerFile",
+    "DangerText",
     "IntentText",
     "LanguagesFile",
     "TopicMeta",
@@ -85,9 +88,25 @@ class _Text(_Strict):
         return value
 
 
+class DangerCategory(_Strict):
+    id: str = Field(pattern=_ID)
+    numbers: list[str] = Field(min_length=1)   # contacts every language's reply must give
+    related: list[str] = Field(default_factory=list)  # topics offered as buttons
+
+
+class DangerFile(_Strict):
+    categories: list[DangerCategory] = Field(min_length=1)
+
+
+class DangerText(_Text):
+    answer: str
+    signals: list[str] = Field(min_length=1)
+
+
 class TopicText(_Text):
     title: str = Field(max_length=60)
     answer: str
+    more: str | None = None  # detail shown behind a "More" button
     examples: list[str] = Field(min_length=1)
 
     @field_validator("examples")

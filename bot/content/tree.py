@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.content.models import Contact, ContactText, IntentText, TopicMeta, TopicText
+from bot.content.models import (
+    Contact,
+    ContactText,
+    DangerCategory,
+    DangerText,
+    IntentText,
+    TopicMeta,
+    TopicText,
+)
 
 __all__ = ["INTENT_IDS", "OUT_OF_SCOPE", "ContentTree"]
 
@@ -31,6 +39,10 @@ class ContentTree:
     contact_texts: dict[str, dict[str, ContactText]]  # lang -> contact id -> text
     intents: dict[str, dict[str, IntentText]]       # lang -> intent id -> text
     version: str
+    # Danger first (content/danger.yaml and <lang>/_danger.yaml); empty when absent.
+    danger_categories: tuple[DangerCategory, ...] = ()
+    danger_texts: dict[str, dict[str, DangerText]] = field(default_factory=dict)
+    not_danger: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -63,6 +75,17 @@ class ContentTree:
             if text and text.answer:
                 return text.answer
         return None
+
+    def danger_answer(self, lang: str, category: str) -> str | None:
+        for code in (lang, self.default_language):
+            text = self.danger_texts.get(code, {}).get(category)
+            if text:
+                return text.answer
+        return None
+
+    def urgent_topics(self) -> list[str]:
+        """Topics flagged ``urgent``: listed first where the emergency numbers are shown."""
+        return [t.id for t in self.topics.values() if t.urgent]
 
     def contact_text(self, lang: str, contact_id: str) -> ContactText | None:
         for code in (lang, self.default_language):

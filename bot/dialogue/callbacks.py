@@ -20,6 +20,7 @@ _KINDS = {
     "l": "set_language",
     "h": "emergency",
     "f": "feedback",
+    "x": "more",
 }
 _CODES = {v: k for k, v in _KINDS.items()}
 

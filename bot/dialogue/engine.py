@@ -26,8 +26,10 @@ from bot.dialogue.types import (
 )
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
+from bot.matching.langdetect import detect_language
 from bot.matching.matcher import Matcher, MatchResult
-from bot.matching.normalize import normalize
+from bot.safety.danger import DangerDetector
+from bot.safety.redact import redact
 
 __all__ = ["Engine"]
 
@@ -39,6 +41,7 @@ class Engine:
         self.content = content
         self.matcher = matcher
         self.catalogs = catalogs
+        self.danger = _danger_detector(content)
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
@@ -74,7 +77,14 @@ class Engine:
 
     # -- text ------------------------------------------------------------------
     def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
-        result = self.matcher.match(text[:_MAX_TEXT])
+        text = text[:_MAX_TEXT]
+        # Danger first: a worker in danger gets the numbers in the first reply,
+        # never a "did you mean" (the signals are content, see safety/danger.py).
+        categories = self.danger.detect(text)
+        if categories:
+            lang = self.reply_language(state, detect_language(text), client_language)
+            return self._danger(state, categories, lang)
+        result = self.matcher.match(text)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,
@@ -115,6 +125,23 @@ class Engine:
         text = render_answer(self.content, lang, answer, self.catalogs.get(lang))
         return Turn([Reply(text, kb.main_menu())], state, lang)
 
+    # -- danger ----------------------------------------------------------------
+    def _danger(self, state: UserState, categories: list[str], lang: str) -> Turn:
+        """The numbers that fit, in the text itself, then buttons to the topics."""
+        tr = self.catalogs.get(lang)
+        parts: list[str] = []
+        related: list[str] = []
+        for category in categories:
+            answer = self.content.danger_answer(lang, category)
+            if answer:
+                parts.append(render_answer(self.content, lang, answer, tr).strip())
+            meta = next(c for c in self.content.danger_categories if c.id == category)
+            related += [t for t in meta.related if t not in related]
+        reply = Reply("\n\n".join(parts), self._kb(lang).danger(related))
+        events = [Event("matched", topic=categories[0], language=lang, outcome="danger"),
+                  *(Event("danger", topic=c, language=lang) for c in categories)]
+        return Turn([reply], state, lang, events)
+
     # -- topics ----------------------------------------------------------------
     def _topic(self, state: UserState, topic_id: str, lang: str) -> Turn:
         meta = self.content.topics.get(topic_id)
@@ -126,9 +153,28 @@ class Engine:
         title = f"<b>{escape_html(text.title)}</b>\n\n"
         if body.lstrip().startswith("<b>"):
             title = ""  # the answer opens with its own heading
-        reply = Reply(title + body, self._kb(lang).answer(topic_id, meta.area, meta.related))
+        kb = self._kb(lang)
+        related = meta.related
+        if topic_id == "emergency":
+            # The emergency numbers list the urgent topics first (topics.yaml 'urgent').
+            related = [*self.content.urgent_topics(), *related]
+            related = [t for i, t in enumerate(related) if t not in related[:i]
+                       and t != topic_id]
+        reply = Reply(title + body, kb.answer(topic_id, meta.area, related,
+                                              more=text.more is not None))
         events = [Event("topic_shown", topic=topic_id, language=lang)]
         return Turn([reply], state.with_(last_topic=topic_id), lang, events)
+
+    def _more(self, state: UserState, topic_id: str, lang: str) -> Turn:
+        meta = self.content.topics.get(topic_id)
+        text = self.content.topic_text(lang, topic_id)
+        if meta is None or text is None or text.more is None:
+            return self._stale(state, lang)
+        body = render_answer(self.content, lang, text.more, self.catalogs.get(lang),
+                             meta.reviewed)
+        title = f"<b>{escape_html(text.title)}</b>\n\n"
+        reply = Reply(title + body, self._kb(lang).answer(topic_id, meta.area, meta.related))
+        return Turn([reply], state, lang)
 
     # -- commands --------------------------------------------------------------
     def _on_command(self, state: UserState, command: CommandInput, lang: str) -> Turn:
@@ -189,6 +235,8 @@ class Engine:
             return Turn([Reply(title, kb.area(action.arg), edit=True)], state, lang)
         if action.kind == "topic":
             return self._topic(state, action.arg, lang)
+        if action.kind == "more":
+            return self._more(state, action.arg, lang)
         if action.kind == "emergency":
             return self._emergency(state, lang)
         if action.kind == "languages":
@@ -243,8 +291,12 @@ class Engine:
                  "• The date you first and last used the bot.\n"
                  "• Your 👍/👎 votes are counted per topic and day, without your name or id.\n"
                  "• Questions the bot could not understand are kept without your name or id "
-                 "for at most 90 days, so that helpers can add answers.\n"
-                 "The bot does not keep your messages, your name or your phone number.\n\n"
+                 "for at most 90 days, so that helpers can add answers. Before they are kept, "
+                 "phone and document numbers, names, addresses, e-mail addresses and links "
+                 "in them are removed.\n"
+                 "• Messages about danger are never kept.\n"
+                 "The bot keeps no other messages, and never your name, username or phone "
+                 "number.\n\n"
                  "Send /forget to delete everything about you now.")
 
     def _gettext(self, lang: str) -> Callable[[str], str]:
@@ -255,6 +307,17 @@ class Engine:
 
 
 def _unmatched_text(text: str) -> str:
-    """What content editors see of an unmatched message: normalised, short, no identity."""
-    return normalize(text[:_MAX_TEXT]).toned[0][:200]
+    """What content editors see of an unmatched message: short, and with what could
+    identify a worker (numbers, names, addresses, e-mail, links) replaced first."""
+    return redact(text[:_MAX_TEXT])[:200]
+
+
+def _danger_detector(content: ContentTree) -> DangerDetector:
+    """One detector over every language's signals: workers mix languages and scripts."""
+    signals: dict[str, list[str]] = {}
+    for texts in content.danger_texts.values():
+        for category, text in texts.items():
+            signals.setdefault(category, []).extend(text.signals)
+    idioms = [phrase for phrases in content.not_danger.values() for phrase in phrases]
+    return DangerDetector([c.id for c in content.danger_categories], signals, idioms)
 

@@ -30,7 +30,9 @@ class Keyboards:
         return Button("☰ " + self._("Menu"), self._data("menu"))
 
     def main_menu(self) -> Rows:
-        areas = [Button(self.content.area_title(self.lang, a), self._data("area", a))
+        # The emergency area opens the numbers at once: one tap, not a list first.
+        areas = [Button(self.content.area_title(self.lang, a),
+                        self._data("emergency") if a == "emergency" else self._data("area", a))
                  for a in self.content.areas]
         rows: list[tuple[Button, ...]] = [tuple(areas[i:i + 2])
                                           for i in range(0, len(areas), 2)]
@@ -44,8 +46,11 @@ class Keyboards:
         rows.append((Button("⬅️ " + self._("Back"), self._data("menu")), self.sos()))
         return tuple(rows)
 
-    def answer(self, topic_id: str, area: str, related: list[str]) -> Rows:
-        rows: list[tuple[Button, ...]] = [
+    def answer(self, topic_id: str, area: str, related: list[str], more: bool = False) -> Rows:
+        rows: list[tuple[Button, ...]] = []
+        if more:
+            rows.append((Button("➕ " + self._("More"), self._data("more", topic_id)),))
+        rows += [
             (Button("➡️ " + self.content.topic_title(self.lang, r), self._data("topic", r)),)
             for r in related if r in self.content.topics]
         rows.append((Button("👍", self._data("feedback", topic_id, "u")),
@@ -53,6 +58,14 @@ class Keyboards:
         rows.append((Button("⬅️ " + self._("Back"), self._data("area", area)), self.menu()))
         if topic_id != "emergency":
             rows.append((self.sos(),))
+        return tuple(rows)
+
+    def danger(self, related: list[str]) -> Rows:
+        """Under a danger reply: the topics that help, then every emergency number."""
+        rows: list[tuple[Button, ...]] = [
+            (Button("➡️ " + self.content.topic_title(self.lang, r), self._data("topic", r)),)
+            for r in related[:4] if r in self.content.topics]
+        rows.append((self.sos(), self.menu()))
         return tuple(rows)
 
     def suggestions(self, topic_ids: list[str]) -> Rows:

@@ -1,0 +1,1 @@
+"""Safety checks that run before ordinary matching: danger signals, redaction."""

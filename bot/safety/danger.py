@@ -1,0 +1,200 @@
+"""Recognise a worker in danger from signal phrases that NGO staff keep in content.
+
+Signals are data (``content/<lang>/_danger.yaml``), compiled once per content
+version. A message is checked against every language's signals: workers mix
+scripts ("boss ตี me"), and a missed danger costs more than a check.
+
+Signal syntax (``docs/content-format.md`` explains it to editors):
+
+* words are compared after normalisation: lower case, Zawgyi converted to
+  Unicode, digits of every script as 0-9, Vietnamese tone marks and Thai and
+  Lao tone marks ignored (workers often leave them out);
+* ``*`` on its own between words: up to three other words may stand there
+  (in Thai, Lao, Khmer and Burmese, which need no spaces: up to 12 letters);
+* a word ending in ``*`` (``beat*``) also matches longer words that start so;
+* in spaced scripts a word of five or more letters also matches with one typo;
+* signals in Thai, Lao, Khmer and Burmese ignore spaces altogether.
+
+``not_danger`` phrases (everyday idioms such as "this heat is killing me") are
+blanked out of the message first, so their words never count as a signal, but
+a real signal elsewhere in the same message still does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.matching.normalize import normalize
+
+__all__ = ["DangerDetector", "compile_signal", "signal_problem"]
+
+# Scripts written without spaces between words.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\uaa60-\uaa7f\ua9e0-\ua9ff]")
+# Thai and Lao tone marks: often left out by second-language writers.
+_TONES = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"))
+_GAP_WORDS = 3
+_GAP_LETTERS = 12
+_FUZZY_MIN = 5  # letters a word needs before one typo is forgiven
+_BLANK = "\u2400"  # stands where a not_danger phrase was: no signal can use it
+
+
+def _fold(text: str) -> list[str]:
+    """Every normalised reading of ``text`` (two for ambiguous Zawgyi)."""
+    return [reading.translate(_TONES) for reading in normalize(text).folded if reading]
+
+
+@dataclass(frozen=True)
+class _Spaced:
+    """A signal in a script with spaces: a sequence of word tests and gaps."""
+
+    words: tuple[str, ...]
+    prefix: tuple[bool, ...]
+    gap_before: tuple[bool, ...]
+
+    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+        found = []
+        for start in range(len(tokens)):
+            end = self._match_from(tokens, start, 0)
+            if end is not None:
+                found.append((start, end))
+        return found
+
+    def _match_from(self, tokens: Sequence[str], pos: int, k: int) -> int | None:
+        if k == len(self.words):
+            return pos
+        reach = _GAP_WORDS if (k and self.gap_before[k]) else 0
+        for skip in range(reach + 1):
+            i = pos + skip
+            if i >= len(tokens):
+                return None
+            if self._word_ok(tokens[i], k):
+                end = self._match_from(tokens, i + 1, k + 1)
+                if end is not None:
+                    return end
+        return None
+
+    def _word_ok(self, token: str, k: int) -> bool:
+        word = self.words[k]
+        if token == _BLANK:
+            return False
+        if self.prefix[k]:
+            return token.startswith(word)
+        if token == word:
+            return True
+        return len(word) >= _FUZZY_MIN and abs(len(token) - len(word)) <= 1 \
+            and Levenshtein.distance(token, word, score_cutoff=1) <= 1
+
+
+def _compile_unspaced(words: list[str]) -> re.Pattern[str]:
+    parts: list[str] = []
+    for word in words:
+        if word == "*":
+            parts.append(f"[^{_BLANK}]{{0,{_GAP_LETTERS}}}")
+        else:
+            parts.append(re.escape(word.rstrip("*")))
+    return re.compile("".join(parts))
+
+
+Signal = _Spaced | re.Pattern[str]
+
+
+def signal_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot be a signal, in words an editor understands; None if fine."""
+    words = raw.split()
+    if not words or not any(w != "*" for w in words):
+        return "a signal needs at least one word"
+    if words[0] == "*" or words[-1] == "*":
+        return "'*' can only stand between two words"
+    if not _fold(raw.replace("*", " ")):
+        return "a signal needs letters, not only punctuation"
+    return None
+
+
+def compile_signal(raw: str) -> Signal | None:
+    """Compile one signal; None when it has no usable words (validation reports it)."""
+    if signal_problem(raw):
+        return None
+    # Normalise each word on its own so '*' survives (normalisation drops symbols).
+    words: list[str] = []
+    prefix: list[bool] = []
+    gap: list[bool] = []
+    pending_gap = False
+    for word in raw.split():
+        if word == "*":
+            pending_gap = True
+            continue
+        folded = _fold(word.rstrip("*"))
+        if not folded:
+            continue
+        pieces = folded[0].split()
+        for j, piece in enumerate(pieces):
+            words.append(piece)
+            prefix.append(word.endswith("*") and j == len(pieces) - 1)
+            gap.append(pending_gap and j == 0)
+        pending_gap = False
+    if not words:
+        return None
+    if any(_UNSPACED.search(w) for w in words):
+        unspaced: list[str] = []
+        for w, is_gap in zip(words, gap, strict=True):
+            if is_gap:
+                unspaced.append("*")
+            unspaced.append(w)
+        return _compile_unspaced(unspaced)
+    return _Spaced(tuple(words), tuple(prefix), tuple(gap))
+
+
+@dataclass(frozen=True)
+class _Category:
+    id: str
+    signals: tuple[Signal, ...]
+
+
+class DangerDetector:
+    """Which danger categories a message shows, in the content's order of priority."""
+
+    def __init__(self, categories: Sequence[str],
+                 signals: Mapping[str, Iterable[str]],
+                 not_danger: Iterable[str]) -> None:
+        self._categories = tuple(
+            _Category(cid, tuple(s for s in (compile_signal(r) for r in signals.get(cid, ()))
+                                 if s is not None))
+            for cid in categories)
+        self._idioms = tuple(s for s in (compile_signal(r) for r in not_danger) if s is not None)
+
+    def detect(self, text: str) -> list[str]:
+        """Category ids whose signals the message holds (empty: no danger seen)."""
+        found: list[str] = []
+        for reading in _fold(text):
+            tokens, compact = self._without_idioms(reading)
+            for category in self._categories:
+                if category.id not in found and _any_signal(category.signals, tokens, compact):
+                    found.append(category.id)
+        order = {c.id: i for i, c in enumerate(self._categories)}
+        return sorted(found, key=order.__getitem__)
+
+    def _without_idioms(self, reading: str) -> tuple[list[str], str]:
+        tokens = reading.split()
+        compact = reading.replace(" ", "")
+        for idiom in self._idioms:
+            if isinstance(idiom, _Spaced):
+                for start, end in idiom.spans(tokens):
+                    tokens[start:end] = [_BLANK] * (end - start)
+            else:
+                compact = idiom.sub(lambda m: _BLANK * len(m.group(0)), compact)
+        # Blanked Latin words must not be readable in the compact form either.
+        return tokens, compact
+
+
+def _any_signal(signals: Sequence[Signal], tokens: list[str], compact: str) -> bool:
+    for signal in signals:
+        if isinstance(signal, _Spaced):
+            if signal.spans(tokens):
+                return True
+        elif signal.search(compact):
+            return True
+    return False

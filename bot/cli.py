@@ -7,6 +7,11 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.brain import Brain
+    from bot.evaluate import EvalItem
 
 __all__ = ["main"]
 
@@ -54,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="fail (exit 1) if any language or the out-of-scope rate is below "
                         "this fraction, e.g. 0.9")
     p.add_argument("--confusions", type=int, default=60, help="how many confusions to list")
+    p.add_argument("--max-hijacked", type=int, default=None,
+                   help="danger sets: fail if more look-alikes than this get a danger reply")
     p.set_defaults(func=_cmd_eval)
 
     p = sub.add_parser("validate", help="check every content file; list all problems")
@@ -178,6 +185,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if not items:
         print("no evaluation lines found", file=sys.stderr)
         return 2
+    from bot.evaluate_danger import DANGER_KINDS
+
+    if any(item.kind in DANGER_KINDS for item in items):
+        return _eval_danger(brain, items, args) or (1 if errors else 0)
     report = evaluate(brain.matcher, items)
     print_report(report, sys.stdout, args.confusions)
     if args.min is None:
@@ -191,6 +202,26 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         return 1
     print(f"\nOK: every language and out-of-scope at or above {args.min:.0%}")
     return 1 if errors else 0
+
+
+def _eval_danger(brain: Brain, items: list[EvalItem], args: argparse.Namespace) -> int:
+    from bot.evaluate_danger import evaluate_danger, print_danger_report
+
+    report = evaluate_danger(brain.engine, items)
+    print_danger_report(report, sys.stdout, args.confusions)
+    failing = []
+    if args.min is not None and report.caught_rate() < args.min:
+        failing.append(f"fitting number in the first reply {report.caught_rate():.1%} "
+                       f"(below {args.min:.0%})")
+    if args.max_hijacked is not None and report.hijacked_count() > args.max_hijacked:
+        failing.append(f"{report.hijacked_count()} look-alikes hijacked "
+                       f"(at most {args.max_hijacked})")
+    if failing:
+        print("\nFAIL: " + "; ".join(failing))
+        return 1
+    if args.min is not None or args.max_hijacked is not None:
+        print("\nOK: danger set at or above its targets")
+    return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

@@ -47,7 +47,9 @@ def read_eval_file(path: Path) -> tuple[list[EvalItem], list[str]]:
             continue
         try:
             obj = json.loads(raw)
-            items.append(EvalItem(str(obj["lang"]), str(obj["text"]), obj.get("expect"),
+            # Danger sets name the category the message shows; it is what they expect.
+            expect = obj.get("expect", obj.get("category"))
+            items.append(EvalItem(str(obj["lang"]), str(obj["text"]), expect,
                                   obj.get("kind"), number))
         except (ValueError, KeyError, TypeError) as exc:
             errors.append(f"{path}:{number}: not a valid eval line ({exc})")

@@ -1,0 +1,84 @@
+"""``migrant-bot eval`` on a danger set: does a worker in danger get a fitting
+number in the first reply, and do everyday idioms stay ordinary messages?
+
+Lines are ``{"lang", "text", "kind": "danger", "category"}`` or
+``{"lang", "text", "kind": "lookalike"}``. A danger message counts as caught
+when the first reply's text holds a phone number of its category
+(``content/danger.yaml`` ``numbers``), whichever path gave it; a look-alike
+counts as hijacked when the danger check fired on it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.dialogue.engine import Engine
+from bot.dialogue.types import TextInput, UserState
+from bot.evaluate import EvalItem
+
+__all__ = ["DANGER_KINDS", "DangerReport", "evaluate_danger", "print_danger_report"]
+
+DANGER_KINDS = frozenset({"danger", "lookalike"})
+
+
+@dataclass
+class DangerReport:
+    danger: Counter[str] = field(default_factory=Counter)
+    caught: Counter[str] = field(default_factory=Counter)
+    lookalikes: Counter[str] = field(default_factory=Counter)
+    hijacked: Counter[str] = field(default_factory=Counter)
+    misses: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
+    hijacks: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
+
+    def caught_rate(self) -> float:
+        total = sum(self.danger.values())
+        return sum(self.caught.values()) / total if total else 1.0
+
+    def hijacked_count(self) -> int:
+        return sum(self.hijacked.values())
+
+
+def evaluate_danger(engine: Engine, items: list[EvalItem]) -> DangerReport:
+    phones = {c.id: [engine.content.contacts[n].phone or "" for n in c.numbers]
+              for c in engine.content.danger_categories}
+    report = DangerReport()
+    for item in items:
+        state = UserState(language=item.lang if item.lang in engine.content.languages else None)
+        turn = engine.handle(state, TextInput(item.text))
+        first = turn.replies[0].text if turn.replies else ""
+        fired = [e.topic or "" for e in turn.events if e.kind == "danger"]
+        if item.kind == "danger":
+            report.danger[item.lang] += 1
+            wanted = phones.get(item.expect or "", [])
+            if any(p and p in first for p in wanted):
+                report.caught[item.lang] += 1
+            else:
+                report.misses.append((item, fired))
+        elif item.kind == "lookalike":
+            report.lookalikes[item.lang] += 1
+            if fired:
+                report.hijacked[item.lang] += 1
+                report.hijacks.append((item, fired))
+    return report
+
+
+def print_danger_report(report: DangerReport, out: TextIO, show: int = 60) -> None:
+    out.write("danger set  language  fitting number in first reply   look-alikes hijacked\n")
+    for lang in sorted(set(report.danger) | set(report.lookalikes)):
+        d, c = report.danger[lang], report.caught[lang]
+        rate = f"{c / d:6.1%}" if d else "     -"
+        out.write(f"            {lang:8}  {c:4}/{d:<4} {rate}                "
+                  f"{report.hijacked[lang]:3}/{report.lookalikes[lang]}\n")
+    total = sum(report.danger.values())
+    out.write(f"            {'all':8}  {sum(report.caught.values()):4}/{total:<4} "
+              f"{report.caught_rate():6.1%}                {report.hijacked_count():3}/"
+              f"{sum(report.lookalikes.values())}\n")
+    for title, rows in (("missed (category -> what fired)", report.misses),
+                        ("hijacked look-alikes (what fired)", report.hijacks)):
+        if rows and show:
+            out.write(f"\n{title}:\n")
+            for item, fired in rows[:show]:
+                label = f"{item.expect} -> " if item.kind == "danger" else ""
+                out.write(f"  {item.lang} {label}{','.join(fired) or 'none'}  {item.text}\n")

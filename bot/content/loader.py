@@ -29,7 +29,7 @@ from bot.content.models import (
     TopicText,
 )
 from bot.content.problems import Problem
-from bot.content.render import AUTHORITIES, NGO_TOPIC
+from bot.content.render import NGO_TOPIC
 from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, OUT_OF_SCOPE, ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
 
@@ -234,8 +234,9 @@ def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, An
                       screen=True)
         if text.more is not None:
             _check_answer(ld, doc, ("more",), text.more, contacts, topic=True, lang=lang)
-        if topic_id != NGO_TOPIC:  # the NGO page itself needs no "ask an NGO first"
-            _check_authorities(ld, doc, text)
+        if topic_id != NGO_TOPIC and contacts is not None:
+            # The NGO page itself needs no "ask an NGO first".
+            _check_authorities(ld, doc, text, contacts)
         _check_examples(ld, doc, ("examples",), text.examples, topic_id, example_owner,
                         check_examples)
     if topics is not None:
@@ -347,19 +348,20 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
                        f"{SCREEN}: keep what to do first and move detail to 'more:'")
 
 
-_AUTHORITY_PLACEHOLDER = re.compile(r"\{(?:contact|phone):(" + "|".join(sorted(AUTHORITIES))
-                                    + r")\}")
+_CONTACT_PLACEHOLDER = re.compile(r"\{(?:contact|phone):([a-z0-9_]+)\}")
 
 
-def _check_authorities(ld: _Loader, doc: YamlDocument, text: TopicText) -> None:
+def _check_authorities(ld: _Loader, doc: YamlDocument, text: TopicText,
+                       contacts: dict[str, Any]) -> None:
     """An answer that sends a worker to an authority (1694, police, an embassy) also
     says, in the same part, that an NGO can advise first and no name is needed:
     a worker without papers may fear arrest ({ngo_first} says it in every language)."""
     for key, part in (("answer", text.answer), ("more", text.more)):
-        if part and _AUTHORITY_PLACEHOLDER.search(part) and "{ngo_first}" not in part \
-                and (key == "answer" or "{ngo_first}" not in text.answer):
-            found = _AUTHORITY_PLACEHOLDER.search(part)
-            assert found is not None
+        if not part or "{ngo_first}" in part or (key == "more" and "{ngo_first}" in text.answer):
+            continue
+        found = next((m for m in _CONTACT_PLACEHOLDER.finditer(part)
+                      if m.group(1) in contacts and contacts[m.group(1)].authority), None)
+        if found is not None:
             ld.problem(doc.path, doc.line((key,)), f"'{key}' sends workers to "
                        f"{found.group(0)}: add {{ngo_first}} (an NGO can advise first, no "
                        f"name needed) so a worker without papers is not put at risk")

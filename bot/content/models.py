@@ -71,6 +71,9 @@ class Contact(_Strict):
     phone: str | None = None
     web: str | None = None
     check: bool = False
+    # An office a worker without papers may fear (labour office, police, embassy):
+    # answers that send workers there also carry {ngo_first}.
+    authority: bool = False
     languages: list[str] = Field(default_factory=list)
     source: str = Field(min_length=1)
 

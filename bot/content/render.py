@@ -14,7 +14,7 @@ from babel.dates import format_date
 from bot.content.models import Contact
 from bot.content.tree import ContentTree
 
-__all__ = ["AUTHORITIES", "MAX_MESSAGE", "NGO_TOPIC", "SCREEN", "Gettext", "ngo_first_line", "estimate_rendered_length", "render_answer",
+__all__ = ["MAX_MESSAGE", "NGO_TOPIC", "SCREEN", "Gettext", "ngo_first_line", "estimate_rendered_length", "render_answer",
            "screen_length", "visible_length"]
 
 MAX_MESSAGE = 4096  # Telegram's limit for one message
@@ -22,10 +22,8 @@ MAX_MESSAGE = 4096  # Telegram's limit for one message
 # longer than this puts its detail behind a "More" button (the 'more' field).
 SCREEN = 900
 _PLACEHOLDER = re.compile(r"\{(contact|phone|topic):([a-z0-9_]+)\}|\{reviewed\}|\{(ngo_first)\}")
-# Contacts that are authorities: an answer sending a worker to one also says an NGO
-# can advise first and no name is needed ({ngo_first}); validate checks it.
-AUTHORITIES = frozenset({"doe", "police", "tourist_police", "embassy_myanmar", "embassy_cambodia",
-                         "embassy_laos", "embassy_vietnam"})
+# The topic {ngo_first} points to; answers that send a worker to an authority
+# (contacts.yaml 'authority: true') carry {ngo_first}, and validate checks it.
 NGO_TOPIC = "ngo_help"
 
 

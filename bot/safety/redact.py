@@ -29,14 +29,15 @@ _PHONE = re.compile(r"(?<![\w/])(?:\+|00)?\d(?:[\d\s().-]{6,}\d)(?![\w/])")
 # A document number: letters and digits together (passport AB1234567, permit 12-3456).
 _ID = re.compile(r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{6,}\b")
 _LONG_DIGITS = re.compile(r"\d{6,}")
-# A house number as Thai addresses write it (99/12), and "moo 3"-style parts.
-_HOUSE = re.compile(r"\b\d{1,5}/\d{1,5}\b|\b(?:moo|soi|m\.)\s*\d+\b", re.IGNORECASE)
+# "moo 3"-style address parts. A bare 99/12 is left alone: it is as often a date
+# (31/03) as a house number, and the words after "I live at" are replaced anyway.
+_HOUSE = re.compile(r"\b(?:moo|soi|m\.)\s*\d+\b", re.IGNORECASE)
 
 # Words that introduce a name or an address; what follows them is replaced.
 # Each language's own ways, plus English typed by everyone. Spaced scripts:
 # up to three words; scripts without spaces: up to the next space or 20 letters.
 _NAME_INTRO = (
-    r"my name is|my name's|my name|name is|i am called|i'm called|call me|this is|"
+    r"my name is|my name's|my name|name is|i am called|i'm called|"
     r"name:|ten toi la|toi ten la|ten em la|em ten la|ten tui la|ten minh la|ten la|"
     r"tên tôi là|tôi tên là|tên em là|em tên là|tên tui là|tên mình là|tên là"
 )

@@ -194,6 +194,30 @@ async def test_out_of_scope_falls_back_and_is_recorded_without_user_id(
     assert not any(str(user.user_id) in v for v in values)
 
 
+_PRIVATE = {"name": "Zarni Htet", "address": "45 moo 7", "phone": "081-234-5678",
+            "email": "zarni.h@mail.com", "passport": "MB7654321"}
+
+
+async def test_unmatched_message_is_kept_without_what_identifies_the_worker(
+        app: App, fake: FakeBotAPI, updates: Updates) -> None:
+    """/privacy promises that numbers, names, addresses, e-mail and links are removed
+    before a not-understood message is kept: look for them in the database files."""
+    user = chat(fake, updates, "en")
+    await pick_language(user, "en")
+    text = (f"my name is {_PRIVATE['name']}, I live at {_PRIVATE['address']} Bang Pakong, "
+            f"phone {_PRIVATE['phone']}, email {_PRIVATE['email']}, passport "
+            f"{_PRIVATE['passport']}. who won the football last night")
+    await user.send(text)
+    rows = await repo_of(app).top_unmatched(language="en", days=1)
+    assert any("football" in r.text and "[phone]" in r.text for r in rows)
+    path = Path(services_of(app).settings.database_path)
+    stored = b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal"))
+                      if p.exists())
+    for what, value in _PRIVATE.items():
+        for piece in {value, value.replace("-", "")}:
+            assert piece.encode() not in stored, what
+
+
 @pytest.mark.parametrize("lang", LANGS)
 async def test_forget_then_start_starts_clean(app: App, fake: FakeBotAPI, updates: Updates,
                                               holder: BrainHolder, lang: str) -> None:

@@ -208,3 +208,99 @@ def test_examples_are_numbered_from_one(mini_content: Path) -> None:
     path = mini_content / "en" / "hotlines.yaml"
     path.write_text("title: Hotlines\nanswer: x\nexamples:\n  - 1694\n", encoding="utf-8")
     assert any("'examples #1' must be text" in p for p in problems(mini_content))
+
+
+# -- danger files, screens, authorities -------------------------------------------
+
+DANGER_META = """\
+categories:
+  - id: violence
+    numbers: [doe]
+    related: [hotlines]
+"""
+DANGER_TEXT = """\
+violence:
+  answer: |
+    <b>Call {contact:doe} now.</b>
+  signals:
+    - beat me {L}
+    - hit me
+not_danger:
+  - beat the heat
+"""
+
+
+def with_danger(root: Path) -> Path:
+    (root / "danger.yaml").write_text(DANGER_META, encoding="utf-8")
+    for lang in ("en", "th"):
+        (root / lang / "_danger.yaml").write_text(DANGER_TEXT.replace("{L}", lang),
+                                                  encoding="utf-8")
+    return root
+
+
+def test_danger_files_load_clean(mini_content: Path) -> None:
+    result = check_content(with_danger(mini_content))
+    assert result.problems == []
+    assert result.tree is not None
+    assert [c.id for c in result.tree.danger_categories] == ["violence"]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("en/_danger.yaml", "violence:", "violense:",
+     "content/en/_danger.yaml:1: unknown danger category 'violense' (categories: violence"),
+    ("en/_danger.yaml", "{contact:doe}", "{contact:nobody}",
+     "content/en/_danger.yaml:3: unknown contact 'nobody'"),
+    ("en/_danger.yaml", "{contact:doe}", "the office",
+     "content/en/_danger.yaml:2: the 'violence' reply must give {contact:doe} or {phone:doe}"),
+    ("en/_danger.yaml", "    - hit me", "    - '* hit'",
+     "content/en/_danger.yaml:6: signal '* hit': '*' can only stand between two words"),
+    ("en/_danger.yaml", "  - beat the heat", "  - '!!'",
+     "content/en/_danger.yaml:8: not_danger #1: a signal needs letters"),
+    ("danger.yaml", "numbers: [doe]", "numbers: [nobody]",
+     "content/danger.yaml:3: unknown contact 'nobody'"),
+    ("danger.yaml", "related: [hotlines]", "related: [hotline]",
+     "content/danger.yaml:4: related topic 'hotline' does not exist"),
+])
+def test_danger_problems_have_path_and_line(mini_content: Path, file: str, old: str, new: str,
+                                            expected: str) -> None:
+    root = with_danger(mini_content)
+    edit(root / file, old, new)
+    found = problems(root)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_missing_danger_file_of_a_language(mini_content: Path) -> None:
+    root = with_danger(mini_content)
+    (root / "th" / "_danger.yaml").unlink()
+    assert "content/th/_danger.yaml:1: missing file: danger signals and replies in this " \
+           "language" in problems(root)
+
+
+def test_answer_longer_than_a_screen_points_to_more(mini_content: Path) -> None:
+    edit(mini_content / "en/hotlines.yaml", "Numbers: {contact:doe}",
+         "Numbers: {contact:doe} " + "word " * 200)
+    assert any(p.startswith("content/en/hotlines.yaml:2: 'answer' is 1") and "'more:'" in p
+               for p in problems(mini_content))
+    # The same text behind 'more' is fine.
+    text = (mini_content / "en/hotlines.yaml").read_text(encoding="utf-8")
+    text = text.replace("Numbers: {contact:doe} ", "Numbers: {contact:doe}\nmore: |\n  ")
+    (mini_content / "en/hotlines.yaml").write_text(text, encoding="utf-8")
+    assert problems(mini_content) == []
+
+
+def test_authority_without_ngo_first_is_a_problem(mini_content: Path) -> None:
+    edit(mini_content / "contacts.yaml", "    check: false\n", "    check: false\n"
+         "    authority: true\n")
+    found = problems(mini_content)
+    assert "content/en/permit_renew.yaml:2: 'answer' sends workers to {contact:doe}: add " \
+           "{ngo_first} (an NGO can advise first, no name needed) so a worker without papers " \
+           "is not put at risk" in found
+    edit(mini_content / "en/permit_renew.yaml", "Call {contact:doe}.", "Call {contact:doe}. "
+         "{ngo_first}")
+    assert not any(p.startswith("content/en/permit_renew.yaml") for p in problems(mini_content))
+
+
+def test_unknown_topic_placeholder(mini_content: Path) -> None:
+    edit(mini_content / "en/hotlines.yaml", "Numbers:", "See {topic:nowhere}. Numbers:")
+    assert any(p.startswith("content/en/hotlines.yaml:3: unknown topic 'nowhere'")
+               for p in problems(mini_content))

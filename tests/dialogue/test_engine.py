@@ -1,0 +1,77 @@
+"""Engine behaviour added for safety: More, the emergency entry, rendered placeholders."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from bot.brain import Brain
+from bot.content.render import SCREEN, visible_length
+from bot.dialogue import callbacks
+from bot.dialogue.types import ButtonInput, CommandInput, TextInput, UserState
+
+LANGS = ("en", "th", "my", "km", "lo", "vi")
+
+
+def buttons(reply: object) -> list[tuple[str, str]]:
+    return [(b.label, b.data) for row in reply.buttons for b in row]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_answer_fits_one_screen_and_more_holds_the_rest(brain: Brain, lang: str) -> None:
+    """As Telegram counts it, with every placeholder filled in the reader's language."""
+    for topic_id in brain.content.topics:
+        turn = brain.engine.handle(UserState(language=lang),
+                                   ButtonInput(callbacks.encode("topic", topic_id, lang=lang)))
+        [reply] = turn.replies
+        assert visible_length(reply.text) <= SCREEN, (lang, topic_id)
+        assert "{" not in reply.text, (lang, topic_id)  # no placeholder left unfilled
+        more = [d for _, d in buttons(reply) if callbacks.decode(d).kind == "more"]  # type: ignore[union-attr]
+        text = brain.content.topic_text(lang, topic_id)
+        assert text is not None
+        assert bool(more) == (text.more is not None), (lang, topic_id)
+        if more:
+            [detail] = brain.engine.handle(UserState(language=lang), ButtonInput(more[0])).replies
+            assert "{" not in detail.text
+            assert visible_length(detail.text) <= 4096
+
+
+def test_more_of_an_unknown_topic_is_a_polite_menu(brain: Brain) -> None:
+    turn = brain.engine.handle(UserState(language="en"), ButtonInput("x:no_such_topic@en"))
+    assert "no longer available" in turn.replies[0].text
+
+
+def test_emergency_entry_of_the_menu_opens_the_numbers_in_one_tap(brain: Brain) -> None:
+    menu = brain.engine.handle(UserState(language="en"), CommandInput("menu")).replies[0]
+    [emergency] = [d for label, d in buttons(menu) if label == "Emergency"]
+    reply = brain.engine.handle(UserState(language="en"), ButtonInput(emergency)).replies[0]
+    assert "191" in reply.text and "1669" in reply.text
+    # ...with the urgent topics (topics.yaml 'urgent: true') offered first.
+    offered = [callbacks.decode(d).arg for _, d in buttons(reply)  # type: ignore[union-attr]
+               if callbacks.decode(d).kind == "topic"]  # type: ignore[union-attr]
+    urgent = [t for t in brain.content.urgent_topics() if t != "emergency"]
+    assert offered[:len(urgent)] == urgent
+
+
+def test_topic_placeholders_show_real_titles(brain: Brain) -> None:
+    reply = brain.engine.handle(UserState(language="en"), ButtonInput("t:wages_unpaid@en"))
+    shown = reply.replies[0].text
+    more = [d for _, d in buttons(reply.replies[0]) if d.startswith("x:")]
+    if more:
+        shown += brain.engine.handle(UserState(language="en"), ButtonInput(more[0])).replies[0].text
+    quoted = re.findall(r"“([^”]+)”", html.unescape(shown))
+    titles = {brain.content.topic_title("en", t) for t in brain.content.topics}
+    assert quoted and set(quoted) <= titles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_privacy_says_what_is_stored(brain: Brain, lang: str) -> None:
+    text = brain.engine.handle(UserState(language=lang), CommandInput("privacy")).replies[0].text
+    assert "90" in text and "/forget" in text
+
+
+def test_danger_is_never_a_did_you_mean(brain: Brain) -> None:
+    turn = brain.engine.handle(UserState(language="en"), TextInput("help he beat me"))
+    assert [e.outcome for e in turn.events if e.kind == "matched"] == ["danger"]

@@ -1,0 +1,142 @@
+"""The danger check: signal syntax, idioms, scripts, and the shipped content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.brain import Brain
+from bot.dialogue.types import TextInput, UserState
+from bot.matching.normalize import normalize_key
+from bot.safety.danger import DangerDetector, signal_problem
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def detector(signals: dict[str, list[str]], idioms: list[str] | None = None) -> DangerDetector:
+    return DangerDetector(list(signals), signals, idioms or [])
+
+
+@pytest.mark.parametrize(("signal", "message", "hit"), [
+    ("kill myself", "i want to KILL MYSELF tonight", True),
+    ("kill myself", "kill my self", False),               # a different word split
+    ("kill myself", "i will kil myself", False),          # 'kil' is short: no typo forgiven
+    ("suicide", "thinking about sucide", True),           # one typo in a long word
+    ("beat* me", "he beats me every day", True),          # prefix word
+    ("beat* me", "the beat of me", False),               # words must follow each other
+    ("hit me", "white meat", False),                      # whole words only
+    ("locked * in", "they locked all of us in", True),    # gap of up to three words
+    ("locked * in", "they locked the big iron gate so we stay in", False),
+    ("ฆ่าตัวตาย", "ผมอยาก ฆ่า ตัว ตาย", True),             # spaces ignored in Thai
+    ("ฆ่าตัวตาย", "ผมอยากฆาตัวตาย", True),                 # tone mark left out
+    ("ฆ่าตัวตาย", "ผมอยากฆ่าเวลา", False),
+    ("ไม่อยากอยู่", "ไมอยากอยู่แล้ว", True),                 # Thai tone marks left out
+    ("muốn chết", "toi muon chet roi", True),             # Vietnamese typed bare
+    ("ထိုးနှက်", "သူက ထိုးနှက်တယ်", True),
+])
+def test_signal_syntax(signal: str, message: str, hit: bool) -> None:
+    found = detector({"danger": [signal]}).detect(message)
+    assert (found == ["danger"]) is hit
+
+
+def test_zawgyi_message_matches_a_unicode_signal() -> None:
+    from myanmar.converter import convert
+
+    unicode_text = "သေချင်တယ် ကူညီပါ"
+    zawgyi = convert(unicode_text, "unicode", "zawgyi")
+    assert zawgyi != unicode_text
+    assert detector({"self_harm": ["သေချင်"]}).detect(zawgyi) == ["self_harm"]
+
+
+def test_idioms_are_blanked_but_real_signals_still_count() -> None:
+    d = detector({"violence": ["killing me", "beat* me"]}, ["heat * killing me"])
+    assert d.detect("this heat is killing me") == []
+    assert d.detect("this heat is killing me and my boss beats me") == ["violence"]
+    assert d.detect("he is killing me") == ["violence"]
+
+
+def test_categories_come_in_content_order() -> None:
+    d = DangerDetector(["self_harm", "medical", "violence"],
+                       {"violence": ["beat me"], "medical": ["bleeding"]}, [])
+    assert d.detect("he beat me, i am bleeding") == ["medical", "violence"]
+
+
+@pytest.mark.parametrize(("raw", "problem"), [
+    ("", "a signal needs at least one word"),
+    ("* *", "a signal needs at least one word"),
+    ("* kill", "'*' can only stand between two words"),
+    ("!!!", "a signal needs letters, not only punctuation"),
+    ("want to die", None),
+])
+def test_signal_problems(raw: str, problem: str | None) -> None:
+    assert signal_problem(raw) == problem
+
+
+# -- the shipped content ---------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "text", "numbers"), [
+    ("en", "i want to kill myself", ["1323"]),
+    ("en", "my husband beat me again last night", ["191", "1300"]),
+    ("en", "they lock us in the factory and we cannot leave", ["1300"]),
+    ("en", "my friend fell from the roof and is not moving", ["1669"]),
+    ("en", "a 12 year old boy works night shift in our factory", ["1300"]),
+])
+def test_danger_gets_numbers_in_the_first_reply(brain: Brain, lang: str, text: str,
+                                                numbers: list[str]) -> None:
+    turn = brain.engine.handle(UserState(language=lang), TextInput(text))
+    first = turn.replies[0].text
+    for number in numbers:
+        assert number in first
+    assert "Did you mean" not in first and "did not understand" not in first
+    assert any(e.kind == "danger" for e in turn.events)
+    # Nothing the worker typed is kept for a danger message.
+    assert all(e.text is None for e in turn.events)
+
+
+@pytest.mark.parametrize("text", ["this heat is killing me", "my phone died",
+                                  "I would kill for a day off", "dead tired after work"])
+def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
+    assert brain.engine.danger.detect(text) == []
+
+
+def test_every_language_has_every_category(brain: Brain) -> None:
+    ids = {c.id for c in brain.content.danger_categories}
+    assert ids == {"self_harm", "medical", "violence", "trafficking", "child_labour"}
+    for lang in brain.content.languages:
+        assert set(brain.content.danger_texts[lang]) == ids, lang
+
+
+def test_dev_set_is_caught(brain: Brain) -> None:
+    """The set the signals are tuned on: a regression guard, not the measurement
+    (that is the blind set, run by `make eval`)."""
+    from bot.evaluate import read_eval_file
+    from bot.evaluate_danger import evaluate_danger
+
+    items, errors = read_eval_file(DATA / "danger_dev.jsonl")
+    assert not errors
+    report = evaluate_danger(brain.engine, items)
+    assert report.caught_rate() >= 0.9
+    assert report.hijacked_count() <= 2
+
+
+@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl"])
+def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
+    """The blind set stays blind: no message of it is a signal or an example."""
+    content = {normalize_key(s) for texts in brain.content.danger_texts.values()
+               for text in texts.values() for s in text.signals}
+    content |= {normalize_key(e) for lang in brain.content.texts.values()
+                for text in lang.values() for e in text.examples}
+    copied = [row["text"] for row in map(json.loads, (DATA / name).read_text(
+        encoding="utf-8").splitlines()) if normalize_key(row["text"]) in content]
+    assert copied == []
+
+
+def test_blind_set_has_the_required_shape() -> None:
+    rows = [json.loads(line) for line in (DATA / "danger.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    for lang in ("en", "th", "my", "km", "lo", "vi"):
+        mine = [r for r in rows if r["lang"] == lang]
+        assert sum(r["kind"] == "danger" for r in mine) >= 15, lang
+        assert sum(r["kind"] == "lookalike" for r in mine) >= 5, lang

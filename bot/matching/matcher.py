@@ -31,6 +31,8 @@ class Thresholds:
     suggest: float = 0.42       # lowest score worth offering as "did you mean"
     suggest_window: float = 0.12  # offer topics this close to the best
     max_suggestions: int = 3
+    # No "did you mean" when the out-of-scope examples score within this of the best topic.
+    off_topic_window: float = 0.08
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,10 @@ class Matcher:
         if (top.score >= _EXACT and lead > 0) or (top.score >= th.sure and lead >= th.margin / 2) \
                 or (top.score >= th.answer and lead >= th.margin):
             return MatchResult(text, "answer", top.id, top.score, language, shown, top.intent)
+        if off_topic >= top.score - th.off_topic_window:
+            # As like the things we do not answer (football, love, top-up...) as like
+            # any topic: "did you mean" would offer unrelated topics. The menu helps more.
+            return MatchResult(text, "fallback", None, top.score, language, shown)
         suggestions = [c for c in ranked if not c.intent and c.score >= th.suggest
                        and top.score - c.score <= th.suggest_window][:th.max_suggestions]
         if suggestions:

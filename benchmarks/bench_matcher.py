@@ -79,6 +79,17 @@ def main() -> None:
 
     p50, p99 = latency(brain.matcher, texts, args.repeat)
     print(f"shipped content: p50 {p50:.2f} ms, p99 {p99:.2f} ms over {len(texts)} messages")
+    # The danger check runs before matching on every message: its cost beside the matcher's.
+    danger = []
+    for _ in range(args.repeat):
+        for text in texts:
+            t0 = time.perf_counter()
+            brain.engine.danger.detect(text)
+            danger.append((time.perf_counter() - t0) * 1000)
+    danger.sort()
+    d50, d99 = danger[len(danger) // 2], danger[int(len(danger) * 0.99)]
+    print(f"danger check: p50 {d50:.2f} ms, p99 {d99:.2f} ms "
+          f"(ratio to matching p50 {d50 / p50:.2f})")
 
     tracemalloc.start()
     t0 = time.perf_counter()

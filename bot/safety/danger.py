@@ -150,8 +150,33 @@ def compile_signal(raw: str) -> Signal | None:
 
 @dataclass(frozen=True)
 class _Category:
+    """A category's signals, arranged for speed: the unspaced ones as one regular
+    expression, the spaced ones with the short word each needs exactly (a message
+    without that word cannot match, so most signals are skipped at a set lookup)."""
+
     id: str
-    signals: tuple[Signal, ...]
+    spaced: tuple[tuple[str | None, _Spaced], ...]
+    unspaced: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, cid: str, signals: Iterable[Signal]) -> _Category:
+        spaced: list[tuple[str | None, _Spaced]] = []
+        patterns: list[str] = []
+        for signal in signals:
+            if isinstance(signal, _Spaced):
+                exact = [w for w, p in zip(signal.words, signal.prefix, strict=True)
+                         if not p and len(w) < _FUZZY_MIN]
+                spaced.append((exact[0] if exact else None, signal))
+            else:
+                patterns.append(signal.pattern)
+        joined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        return cls(cid, tuple(spaced), joined)
+
+    def holds(self, tokens: list[str], words: set[str], compact: str) -> bool:
+        if self.unspaced is not None and self.unspaced.search(compact):
+            return True
+        return any((anchor is None or anchor in words) and signal.spans(tokens)
+                   for anchor, signal in self.spaced)
 
 
 class DangerDetector:
@@ -161,8 +186,8 @@ class DangerDetector:
                  signals: Mapping[str, Iterable[str]],
                  not_danger: Iterable[str]) -> None:
         self._categories = tuple(
-            _Category(cid, tuple(s for s in (compile_signal(r) for r in signals.get(cid, ()))
-                                 if s is not None))
+            _Category.build(cid, (s for s in (compile_signal(r) for r in signals.get(cid, ()))
+                                  if s is not None))
             for cid in categories)
         self._idioms = tuple(s for s in (compile_signal(r) for r in not_danger) if s is not None)
 
@@ -171,8 +196,9 @@ class DangerDetector:
         found: list[str] = []
         for reading in _fold(text):
             tokens, compact = self._without_idioms(reading)
+            words = set(tokens)
             for category in self._categories:
-                if category.id not in found and _any_signal(category.signals, tokens, compact):
+                if category.id not in found and category.holds(tokens, words, compact):
                     found.append(category.id)
         order = {c.id: i for i, c in enumerate(self._categories)}
         return sorted(found, key=order.__getitem__)
@@ -188,13 +214,3 @@ class DangerDetector:
                 compact = idiom.sub(lambda m: _BLANK * len(m.group(0)), compact)
         # Blanked Latin words must not be readable in the compact form either.
         return tokens, compact
-
-
-def _any_signal(signals: Sequence[Signal], tokens: list[str], compact: str) -> bool:
-    for signal in signals:
-        if isinstance(signal, _Spaced):
-            if signal.spans(tokens):
-                return True
-        elif signal.search(compact):
-            return True
-    return False

@@ -38,6 +38,9 @@ validate: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/migrant-bot eval tests/data/eval.jsonl --min $(EVAL_MIN) --confusions 20
+	@# The blind danger set (issue 11's target: 98% fitting number, 0 look-alikes
+	@# hijacked) is reported, not yet enforced: see the issue for where it stands.
+	$(BIN)/migrant-bot eval tests/data/danger.jsonl --confusions 0
 
 # Lint the Dockerfile, validate the compose files, check .env.example is complete.
 deploy-check: $(STAMP)

@@ -14,8 +14,17 @@ from babel.dates import format_date
 from bot.content.models import Contact
 from bot.content.tree import ContentTree
 
-__all__ = ["MAX_MESSAGE", "NGO_TOPIC", "SCREEN", "Gettext", "ngo_first_line", "estimate_rendered_length", "render_answer",
-           "screen_length", "visible_length"]
+__all__ = [
+    "MAX_MESSAGE",
+    "NGO_TOPIC",
+    "SCREEN",
+    "Gettext",
+    "estimate_rendered_length",
+    "ngo_first_line",
+    "render_answer",
+    "screen_length",
+    "visible_length",
+]
 
 MAX_MESSAGE = 4096  # Telegram's limit for one message
 # About one phone screen of text: what a worker sees before scrolling. An answer

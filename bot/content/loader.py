@@ -59,7 +59,6 @@ class _Loader:
         self.contact_names: dict[str, dict[str, str]] = {}  # lang -> contact id -> name
         self.topic_ids: set[str] | None = None  # None: topics.yaml unreadable
         self.titles: dict[str, dict[str, str]] = {}  # lang -> topic id -> title
-        self.docs: dict[Path, YamlDocument] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -79,10 +78,22 @@ class _Loader:
         self.digest.update(path.read_bytes())
         doc, problems = read_yaml(path, self.display(path))
         self.problems.extend(problems)
-        if doc is not None:
-            self.docs[path] = doc
         if doc is not None and doc.data is None:
             self.problem(path, 1, "the file is empty")
+            return None
+        return doc
+
+    def read_mapping(self, path: Path, what: str, shape: str,
+                     required: bool = True) -> YamlDocument | None:
+        """A per-language file of ``key: ...`` entries; a missing file (when
+        ``required``) or another shape is a problem at line 1."""
+        doc = self.read(path)
+        if doc is None:
+            if required and not path.is_file():
+                self.problem(path, 1, f"missing file: {what}")
+            return None
+        if not isinstance(doc.data, dict):
+            self.problem(path, 1, f"expected {shape}")
             return None
         return doc
 
@@ -213,6 +224,7 @@ def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, An
                       check_examples: Callable[[str], str] | None) -> dict[str, TopicText]:
     """One language's topic files; with ``topics`` unknown, every file found is checked."""
     texts: dict[str, TopicText] = {}
+    docs: dict[str, YamlDocument] = {}
     files = {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.stem.startswith("_")}
     for topic_id in topics if topics is not None else files:
         path = folder / f"{topic_id}.yaml"
@@ -226,10 +238,11 @@ def _load_topic_texts(ld: _Loader, folder: Path, lang: str, topics: dict[str, An
         if text is None:
             continue
         texts[topic_id] = text
+        docs[topic_id] = doc
         ld.titles.setdefault(lang, {})[topic_id] = text.title
     # Titles first (answers name other topics by {topic:ID}), then the answers.
     for topic_id, text in texts.items():
-        doc = ld.docs[folder / f"{topic_id}.yaml"]
+        doc = docs[topic_id]
         _check_answer(ld, doc, ("answer",), text.answer, contacts, topic=True, lang=lang,
                       screen=True)
         if text.more is not None:
@@ -348,9 +361,6 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
                        f"{SCREEN}: keep what to do first and move detail to 'more:'")
 
 
-_CONTACT_PLACEHOLDER = re.compile(r"\{(?:contact|phone):([a-z0-9_]+)\}")
-
-
 def _check_authorities(ld: _Loader, doc: YamlDocument, text: TopicText,
                        contacts: dict[str, Any]) -> None:
     """An answer that sends a worker to an authority (1694, police, an embassy) also
@@ -359,12 +369,18 @@ def _check_authorities(ld: _Loader, doc: YamlDocument, text: TopicText,
     for key, part in (("answer", text.answer), ("more", text.more)):
         if not part or "{ngo_first}" in part or (key == "more" and "{ngo_first}" in text.answer):
             continue
-        found = next((m for m in _CONTACT_PLACEHOLDER.finditer(part)
-                      if m.group(1) in contacts and contacts[m.group(1)].authority), None)
+        found = next((m.group(0) for m in PLACEHOLDER.finditer(part)
+                      if _authority(m.group(1), contacts)), None)
         if found is not None:
             ld.problem(doc.path, doc.line((key,)), f"'{key}' sends workers to "
-                       f"{found.group(0)}: add {{ngo_first}} (an NGO can advise first, no "
+                       f"{found}: add {{ngo_first}} (an NGO can advise first, no "
                        f"name needed) so a worker without papers is not put at risk")
+
+
+def _authority(placeholder: str, contacts: dict[str, Any]) -> bool:
+    kind, _, contact_id = placeholder.partition(":")
+    return kind in ("contact", "phone") and contact_id in contacts \
+        and contacts[contact_id].authority
 
 
 def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],
@@ -393,13 +409,8 @@ def _check_examples(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...],
 def _load_areas(ld: _Loader, folder: Path, areas: list[str] | None) -> dict[str, str]:
     """Area titles; with ``areas`` unknown (topics.yaml unreadable) only the titles."""
     path = folder / "_areas.yaml"
-    doc = ld.read(path)
+    doc = ld.read_mapping(path, "the menu area titles", "'area_id: Title' lines")
     if doc is None:
-        if not path.is_file():
-            ld.problem(path, 1, "missing file: the menu area titles")
-        return {}
-    if not isinstance(doc.data, dict):
-        ld.problem(path, 1, "expected 'area_id: Title' lines")
         return {}
     titles: dict[str, str] = {}
     for key, value in doc.data.items():
@@ -419,13 +430,8 @@ def _load_contact_texts(ld: _Loader, folder: Path,
                         contacts: dict[str, Any] | None) -> dict[str, ContactText]:
     """Contact names; with ``contacts`` unknown, each entry's own fields only."""
     path = folder / "_contacts.yaml"
-    doc = ld.read(path)
+    doc = ld.read_mapping(path, "contact names in this language", "one entry per contact id")
     if doc is None:
-        if not path.is_file():
-            ld.problem(path, 1, "missing file: contact names in this language")
-        return {}
-    if not isinstance(doc.data, dict):
-        ld.problem(path, 1, "expected one entry per contact id")
         return {}
     out: dict[str, ContactText] = {}
     for key, value in doc.data.items():
@@ -481,16 +487,13 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     from bot.safety.danger import signal_problem
 
     path = folder / "_danger.yaml"
-    doc = ld.read(path)
+    doc = ld.read_mapping(path, "danger signals and replies in this language",
+                          "one entry per danger category, and 'not_danger'",
+                          required=categories is not None)
     if doc is None:
-        if categories is not None and not path.is_file():
-            ld.problem(path, 1, "missing file: danger signals and replies in this language")
         return {}, ()
     if categories is None:
         ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
-        return {}, ()
-    if not isinstance(doc.data, dict):
-        ld.problem(path, 1, "expected one entry per danger category, and 'not_danger'")
         return {}, ()
     known = {c.id: c for c in categories}
     out: dict[str, DangerText] = {}
@@ -537,13 +540,8 @@ def _load_intents(ld: _Loader, folder: Path, lang: str, contacts: dict[str, Any]
                   seen: dict[str, tuple[str, Path, int]],
                   normalise: Callable[[str], str] | None) -> dict[str, IntentText]:
     path = folder / "_intents.yaml"
-    doc = ld.read(path)
+    doc = ld.read_mapping(path, "conversation intents", "one entry per intent")
     if doc is None:
-        if not path.is_file():
-            ld.problem(path, 1, "missing file: conversation intents")
-        return {}
-    if not isinstance(doc.data, dict):
-        ld.problem(path, 1, "expected one entry per intent")
         return {}
     out: dict[str, IntentText] = {}
     for key, value in doc.data.items():

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-__all__ = ["ALLOWED_TAGS", "escape_html", "html_problems", "html_problems_at", "strip_tags"]
+__all__ = ["ALLOWED_TAGS", "escape_html", "html_problems", "html_problems_at", "strip_tags",
+           "telegram_length"]
 
 ALLOWED_TAGS = frozenset({
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
@@ -59,6 +60,12 @@ def html_problems_at(text: str) -> list[tuple[int, str]]:
 def escape_html(text: str) -> str:
     """Text safe inside Telegram HTML (what a user typed, a file name...): & < > escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram's limits count: UTF-16 code units (an emoji is two; Thai,
+    Burmese, Khmer and Lao letters are one each)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def strip_tags(text: str) -> str:

@@ -143,38 +143,29 @@ class Engine:
         return Turn([reply], state, lang, events)
 
     # -- topics ----------------------------------------------------------------
-    def _topic(self, state: UserState, topic_id: str, lang: str) -> Turn:
+    def _topic(self, state: UserState, topic_id: str, lang: str, more: bool = False) -> Turn:
+        """A topic's answer, or with ``more`` the detail behind its More button."""
         meta = self.content.topics.get(topic_id)
         text = self.content.topic_text(lang, topic_id)
-        if meta is None or text is None:
+        part = None if text is None else text.more if more else text.answer
+        if meta is None or text is None or part is None:
             return self._stale(state, lang)
-        body = render_answer(self.content, lang, text.answer, self.catalogs.get(lang),
-                             meta.reviewed)
+        body = render_answer(self.content, lang, part, self.catalogs.get(lang), meta.reviewed)
         title = f"<b>{escape_html(text.title)}</b>\n\n"
-        if body.lstrip().startswith("<b>"):
+        if not more and body.lstrip().startswith("<b>"):
             title = ""  # the answer opens with its own heading
-        kb = self._kb(lang)
         related = meta.related
         if topic_id == "emergency":
             # The emergency numbers list the urgent topics first (topics.yaml 'urgent').
-            related = [*self.content.urgent_topics(), *related]
-            related = [t for i, t in enumerate(related) if t not in related[:i]
-                       and t != topic_id]
-        reply = Reply(title + body, kb.answer(topic_id, meta.area, related,
-                                              more=text.more is not None))
+            related = [t for t in dict.fromkeys([*self.content.urgent_topics(), *related])
+                       if t != topic_id]
+        buttons = self._kb(lang).answer(topic_id, meta.area, related,
+                                        more=not more and text.more is not None)
+        if more:
+            return Turn([Reply(title + body, buttons)], state, lang)
         events = [Event("topic_shown", topic=topic_id, language=lang)]
-        return Turn([reply], state.with_(last_topic=topic_id), lang, events)
-
-    def _more(self, state: UserState, topic_id: str, lang: str) -> Turn:
-        meta = self.content.topics.get(topic_id)
-        text = self.content.topic_text(lang, topic_id)
-        if meta is None or text is None or text.more is None:
-            return self._stale(state, lang)
-        body = render_answer(self.content, lang, text.more, self.catalogs.get(lang),
-                             meta.reviewed)
-        title = f"<b>{escape_html(text.title)}</b>\n\n"
-        reply = Reply(title + body, self._kb(lang).answer(topic_id, meta.area, meta.related))
-        return Turn([reply], state, lang)
+        return Turn([Reply(title + body, buttons)], state.with_(last_topic=topic_id), lang,
+                    events)
 
     # -- commands --------------------------------------------------------------
     def _on_command(self, state: UserState, command: CommandInput, lang: str) -> Turn:
@@ -236,7 +227,7 @@ class Engine:
         if action.kind == "topic":
             return self._topic(state, action.arg, lang)
         if action.kind == "more":
-            return self._more(state, action.arg, lang)
+            return self._topic(state, action.arg, lang, more=True)
         if action.kind == "emergency":
             return self._emergency(state, lang)
         if action.kind == "languages":

@@ -50,9 +50,7 @@ class Keyboards:
         rows: list[tuple[Button, ...]] = []
         if more:
             rows.append((Button("➕ " + self._("More"), self._data("more", topic_id)),))
-        rows += [
-            (Button("➡️ " + self.content.topic_title(self.lang, r), self._data("topic", r)),)
-            for r in related if r in self.content.topics]
+        rows += self._topic_rows(related)
         rows.append((Button("👍", self._data("feedback", topic_id, "u")),
                      Button("👎", self._data("feedback", topic_id, "d"))))
         rows.append((Button("⬅️ " + self._("Back"), self._data("area", area)), self.menu()))
@@ -62,11 +60,14 @@ class Keyboards:
 
     def danger(self, related: list[str]) -> Rows:
         """Under a danger reply: the topics that help, then every emergency number."""
-        rows: list[tuple[Button, ...]] = [
-            (Button("➡️ " + self.content.topic_title(self.lang, r), self._data("topic", r)),)
-            for r in related[:4] if r in self.content.topics]
+        rows = self._topic_rows(related[:4])
         rows.append((self.sos(), self.menu()))
         return tuple(rows)
+
+    def _topic_rows(self, topic_ids: list[str]) -> list[tuple[Button, ...]]:
+        """One "➡️ title" button a row for each topic that exists."""
+        return [(Button("➡️ " + self.content.topic_title(self.lang, t), self._data("topic", t)),)
+                for t in topic_ids if t in self.content.topics]
 
     def suggestions(self, topic_ids: list[str]) -> Rows:
         rows: list[tuple[Button, ...]] = [

@@ -6,12 +6,9 @@ such as 📞 is two. Thai, Burmese, Khmer and Lao letters are one each.
 
 from __future__ import annotations
 
+from bot.content.telegram_html import telegram_length
+
 __all__ = ["split_message", "telegram_length"]
-
-
-def telegram_length(text: str) -> int:
-    """The length Telegram's limits count: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _prefix_within(text: str, limit: int) -> str:

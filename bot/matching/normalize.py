@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-__all__ = ["NormalizedText", "fold_tones", "has_tone_marks", "normalize", "normalize_content",
-           "normalize_key"]
+__all__ = ["NormalizedText", "ascii_digits", "fold_tones", "has_tone_marks", "normalize",
+           "normalize_content", "normalize_key"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
 _DIGIT_BLOCKS = (0x0E50, 0x0ED0, 0x17E0, 0x1040, 0x1090)  # Thai, Lao, Khmer, Burmese, Shan
@@ -108,6 +108,11 @@ def _fix_myanmar_lookalikes(text: str) -> str:
         if ch in _MY_LOOKALIKE and i + 1 < len(chars) and _MY_MARK.match(chars[i + 1]):
             chars[i] = _MY_LOOKALIKE[ch]
     return "".join(chars)
+
+
+def ascii_digits(text: str) -> str:
+    """Thai, Lao, Khmer, Burmese and Shan digits as 0-9."""
+    return text.translate(_DIGITS)
 
 
 def fold_tones(text: str) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.matching.normalize import normalize
+from bot.matching.normalize import normalize, normalize_content
 
 __all__ = ["DangerDetector", "compile_signal", "signal_problem"]
 
@@ -43,8 +43,15 @@ _BLANK = "\u2400"  # stands where a not_danger phrase was: no signal can use it
 
 
 def _fold(text: str) -> list[str]:
-    """Every normalised reading of ``text`` (two for ambiguous Zawgyi)."""
+    """Every normalised reading of a worker's message (two for ambiguous Zawgyi)."""
     return [reading.translate(_TONES) for reading in normalize(text).folded if reading]
+
+
+def _fold_signal(text: str) -> list[str]:
+    """``_fold`` for content: cached, since validation and the detector both fold
+    every signal (never used for messages, which are not kept even in memory)."""
+    return [reading.translate(_TONES) for reading in normalize_content(text).folded
+            if reading]
 
 
 @dataclass(frozen=True)
@@ -89,17 +96,19 @@ class _Spaced:
             and Levenshtein.distance(token, word, score_cutoff=1) <= 1
 
 
-def _compile_unspaced(words: list[str]) -> re.Pattern[str]:
+def _unspaced_source(words: list[str]) -> str:
+    """A regular expression's source: compiled once, joined with its category's."""
     parts: list[str] = []
     for word in words:
         if word == "*":
             parts.append(f"[^{_BLANK}]{{0,{_GAP_LETTERS}}}")
         else:
             parts.append(re.escape(word.rstrip("*")))
-    return re.compile("".join(parts))
+    return "".join(parts)
 
 
-Signal = _Spaced | re.Pattern[str]
+# A spaced signal, or the regular-expression source of an unspaced one.
+Signal = _Spaced | str
 
 
 def signal_problem(raw: str) -> str | None:
@@ -109,7 +118,7 @@ def signal_problem(raw: str) -> str | None:
         return "a signal needs at least one word"
     if words[0] == "*" or words[-1] == "*":
         return "'*' can only stand between two words"
-    if not _fold(raw.replace("*", " ")):
+    if not _fold_signal(raw.replace("*", " ")):
         return "a signal needs letters, not only punctuation"
     return None
 
@@ -127,7 +136,7 @@ def compile_signal(raw: str) -> Signal | None:
         if word == "*":
             pending_gap = True
             continue
-        folded = _fold(word.rstrip("*"))
+        folded = _fold_signal(word.rstrip("*"))
         if not folded:
             continue
         pieces = folded[0].split()
@@ -144,39 +153,57 @@ def compile_signal(raw: str) -> Signal | None:
             if is_gap:
                 unspaced.append("*")
             unspaced.append(w)
-        return _compile_unspaced(unspaced)
+        return _unspaced_source(unspaced)
     return _Spaced(tuple(words), tuple(prefix), tuple(gap))
 
 
 @dataclass(frozen=True)
-class _Category:
-    """A category's signals, arranged for speed: the unspaced ones as one regular
-    expression, the spaced ones with the short word each needs exactly (a message
-    without that word cannot match, so most signals are skipped at a set lookup)."""
+class _Signals:
+    """Signals arranged for speed: the unspaced ones as one regular expression, the
+    spaced ones with the short word each needs exactly (a message without that word
+    cannot match, so most signals are skipped at a set lookup)."""
 
-    id: str
     spaced: tuple[tuple[str | None, _Spaced], ...]
     unspaced: re.Pattern[str] | None
 
     @classmethod
-    def build(cls, cid: str, signals: Iterable[Signal]) -> _Category:
+    def build(cls, raw: Iterable[str]) -> _Signals:
         spaced: list[tuple[str | None, _Spaced]] = []
-        patterns: list[str] = []
-        for signal in signals:
+        sources: list[str] = []
+        for signal in (compile_signal(r) for r in raw):
             if isinstance(signal, _Spaced):
                 exact = [w for w, p in zip(signal.words, signal.prefix, strict=True)
                          if not p and len(w) < _FUZZY_MIN]
                 spaced.append((exact[0] if exact else None, signal))
-            else:
-                patterns.append(signal.pattern)
-        joined = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-        return cls(cid, tuple(spaced), joined)
+            elif signal is not None:
+                sources.append(signal)
+        joined = re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
+        return cls(tuple(spaced), joined)
 
-    def holds(self, tokens: list[str], words: set[str], compact: str) -> bool:
-        if self.unspaced is not None and self.unspaced.search(compact):
+    def held_by(self, message: _Message) -> bool:
+        if self.unspaced is not None and self.unspaced.search(message.compact):
             return True
-        return any((anchor is None or anchor in words) and signal.spans(tokens)
+        return any((anchor is None or anchor in message.words) and signal.spans(message.tokens)
                    for anchor, signal in self.spaced)
+
+    def blank(self, tokens: list[str]) -> str:
+        """Blank every match in ``tokens`` (in place), then in their unspaced form."""
+        for _, idiom in self.spaced:
+            for start, end in idiom.spans(tokens):
+                tokens[start:end] = [_BLANK] * (end - start)
+        compact = "".join(tokens)
+        if self.unspaced is not None:
+            compact = self.unspaced.sub(lambda m: _BLANK * len(m.group(0)), compact)
+        return compact
+
+
+@dataclass(frozen=True)
+class _Message:
+    """One reading of a message with its idioms blanked, in both forms signals read."""
+
+    tokens: list[str]
+    words: set[str]
+    compact: str
 
 
 class DangerDetector:
@@ -185,32 +212,16 @@ class DangerDetector:
     def __init__(self, categories: Sequence[str],
                  signals: Mapping[str, Iterable[str]],
                  not_danger: Iterable[str]) -> None:
-        self._categories = tuple(
-            _Category.build(cid, (s for s in (compile_signal(r) for r in signals.get(cid, ()))
-                                  if s is not None))
-            for cid in categories)
-        self._idioms = tuple(s for s in (compile_signal(r) for r in not_danger) if s is not None)
+        self._categories = tuple((cid, _Signals.build(signals.get(cid, ())))
+                                 for cid in categories)
+        self._idioms = _Signals.build(not_danger)
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
-        found: list[str] = []
+        readings = []
         for reading in _fold(text):
-            tokens, compact = self._without_idioms(reading)
-            words = set(tokens)
-            for category in self._categories:
-                if category.id not in found and category.holds(tokens, words, compact):
-                    found.append(category.id)
-        order = {c.id: i for i, c in enumerate(self._categories)}
-        return sorted(found, key=order.__getitem__)
-
-    def _without_idioms(self, reading: str) -> tuple[list[str], str]:
-        tokens = reading.split()
-        compact = reading.replace(" ", "")
-        for idiom in self._idioms:
-            if isinstance(idiom, _Spaced):
-                for start, end in idiom.spans(tokens):
-                    tokens[start:end] = [_BLANK] * (end - start)
-            else:
-                compact = idiom.sub(lambda m: _BLANK * len(m.group(0)), compact)
-        # Blanked Latin words must not be readable in the compact form either.
-        return tokens, compact
+            tokens = reading.split()
+            compact = self._idioms.blank(tokens)
+            readings.append(_Message(tokens, set(tokens), compact))
+        return [cid for cid, signals in self._categories
+                if any(signals.held_by(message) for message in readings)]

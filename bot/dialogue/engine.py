@@ -14,6 +14,7 @@ from bot.content.tree import ContentTree
 from bot.dialogue import callbacks
 from bot.dialogue.keyboards import Keyboards
 from bot.dialogue.types import (
+    DANGER_OUTCOME,
     ButtonInput,
     CommandInput,
     Event,
@@ -138,7 +139,7 @@ class Engine:
             meta = next(c for c in self.content.danger_categories if c.id == category)
             related += [t for t in meta.related if t not in related]
         reply = Reply("\n\n".join(parts), self._kb(lang).danger(related))
-        events = [Event("matched", topic=categories[0], language=lang, outcome="danger"),
+        events = [Event("matched", topic=categories[0], language=lang, outcome=DANGER_OUTCOME),
                   *(Event("danger", topic=c, language=lang) for c in categories)]
         return Turn([reply], state, lang, events)
 

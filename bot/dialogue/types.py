@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 __all__ = [
+    "DANGER_OUTCOME",
     "Button",
     "ButtonInput",
     "CommandInput",
@@ -16,6 +17,11 @@ __all__ = [
     "Turn",
     "UserState",
 ]
+
+
+# The outcome of a typed message the danger check answered (beside the matcher's
+# answer / did_you_mean / fallback): counted like them in /stats and metrics.
+DANGER_OUTCOME = "danger"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import get_args
 
+from bot.dialogue.types import DANGER_OUTCOME
 from bot.matching.matcher import Outcome
 from bot.storage.base import Repository, utc_today
 
@@ -20,8 +21,9 @@ __all__ = ["ACTIVE_DAYS", "FEEDBACK_DAYS", "MATCH_OUTCOMES", "WEEK_DAYS", "Langu
 ACTIVE_DAYS = 30
 FEEDBACK_DAYS = 30
 WEEK_DAYS = 7
-# Every typed message is matched once, with exactly one of these outcomes.
-MATCH_OUTCOMES: tuple[str, ...] = get_args(Outcome)
+# Every typed message gets exactly one of these outcomes: the danger check's, or
+# the matcher's.
+MATCH_OUTCOMES: tuple[str, ...] = (DANGER_OUTCOME, *get_args(Outcome))
 _TOP_TOPICS = 10
 
 

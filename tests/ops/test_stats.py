@@ -25,7 +25,7 @@ async def test_collect_stats(repo: SqliteRepository) -> None:
         ("topic_shown", "en", "hotlines", days_ago(3)), ("fallback", "km", None, days_ago(7)),
         ("topic_shown", "km", "wages_unpaid", days_ago(7)),
         ("answer", "xx", "greeting", TODAY),  # a language no longer in the content
-        ("danger", "km", "violence", days_ago(1)),  # a typed message too
+        ("danger", "xx", "violence", days_ago(1)),  # a typed message too
     ]:
         await repo.add_activity(kind, lang, topic, day=day)
     await repo.add_feedback("permit_renew", "th", 1, day=TODAY)
@@ -41,8 +41,8 @@ async def test_collect_stats(repo: SqliteRepository) -> None:
     assert stats.top_topics == [("hotlines", 2), ("permit_renew", 1)]
     assert stats.languages == [LanguageStats("en", 2, 1, 1, 0),
                                LanguageStats("th", 2, 1, 1, 1),
-                               LanguageStats("km", 1, 0, 0, 0),
-                               LanguageStats("xx", 1, 0, 0, 0)]
+                               LanguageStats("km", 0, 0, 0, 0),
+                               LanguageStats("xx", 2, 0, 0, 0)]
     assert stats.languages[0].fallback_rate == 0.5
     assert stats.languages[2].fallback_rate is None
 

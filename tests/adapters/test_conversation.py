@@ -194,6 +194,31 @@ async def test_out_of_scope_falls_back_and_is_recorded_without_user_id(
     assert not any(str(user.user_id) in v for v in values)
 
 
+# What a worker who is beaten and threatened might type, one per language.
+_IN_DANGER = {
+    "en": "my boss hit me with a pipe and says he will kill me if i tell anyone",
+    "th": "นายจ้างตบหน้าผมแล้วบอกว่าจะฆ่าทิ้งถ้าไปแจ้งความ",
+    "my": "သူဌေးက ကျွန်တော့်ကို ရိုက်တယ် သတ်မယ်လို့ ခြိမ်းခြောက်တယ်",
+    "km": "ថៅកែវាយខ្ញុំ ហើយគំរាមថានឹងសម្លាប់",
+    "lo": "ນາຍຈ້າງຕີຂ້ອຍ ແລະ ຂູ່ວ່າຈະຂ້າ",
+    "vi": "chu danh toi va doa giet neu toi bao cong an",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_danger_gets_the_numbers_in_the_first_message(
+        app: App, fake: FakeBotAPI, updates: Updates, holder: BrainHolder, lang: str) -> None:
+    user = chat(fake, updates, lang)
+    await pick_language(user, lang)
+    calls = await user.send(_IN_DANGER[lang])
+    first = sent(calls)[0].text
+    assert "191" in first and "1300" in first
+    assert first == texts(holder.brain, expect(holder.brain, TextInput(_IN_DANGER[lang]),
+                                                lang))[0]
+    rows = await repo_of(app).top_unmatched(language=lang, days=1)
+    assert not any(_IN_DANGER[lang][:10] in r.text for r in rows)  # never kept
+
+
 _PRIVATE = {"name": "Zarni Htet", "address": "45 moo 7", "phone": "081-234-5678",
             "email": "zarni.h@mail.com", "passport": "MB7654321"}
 

@@ -121,7 +121,7 @@ def test_dev_set_is_caught(brain: Brain) -> None:
     assert report.hijacked_count() <= 2
 
 
-@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl"])
+@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl", "danger_dev2.jsonl"])
 def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
     """The blind set stays blind: no message of it is a signal or an example."""
     content = {normalize_key(s) for texts in brain.content.danger_texts.values()

@@ -23,8 +23,10 @@ a real signal elsewhere in the same message still does.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
@@ -61,6 +63,12 @@ class _Spaced:
     words: tuple[str, ...]
     prefix: tuple[bool, ...]
     gap_before: tuple[bool, ...]
+
+    @cached_property
+    def required(self) -> frozenset[str]:
+        """Words a message must hold exactly (short ones: no typo forgiven, no prefix)."""
+        return frozenset(w for w, p in zip(self.words, self.prefix, strict=True)
+                         if not p and len(w) < _FUZZY_MIN)
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         found = []
@@ -157,44 +165,85 @@ def compile_signal(raw: str) -> Signal | None:
     return _Spaced(tuple(words), tuple(prefix), tuple(gap))
 
 
+def _deletions(word: str) -> set[str]:
+    """``word`` and every form of it with one letter left out: two words within one
+    typo of each other share one of these (the idea behind SymSpell)."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
 @dataclass(frozen=True)
 class _Signals:
-    """Signals arranged for speed: the unspaced ones as one regular expression, the
-    spaced ones with the short word each needs exactly (a message without that word
-    cannot match, so most signals are skipped at a set lookup)."""
+    """Signals arranged for speed: the unspaced ones as one regular expression; each
+    spaced one filed under one key a message must hold for it to match — its rarest
+    exact word, else a long word's one-typo forms, else a prefix — so a message is
+    tried only against the few signals whose key it holds, out of thousands."""
 
-    spaced: tuple[tuple[str | None, _Spaced], ...]
+    exact: dict[str, tuple[_Spaced, ...]]
+    fuzzy: dict[str, tuple[_Spaced, ...]]
+    prefix: dict[str, tuple[_Spaced, ...]]
     unspaced: re.Pattern[str] | None
 
     @classmethod
     def build(cls, raw: Iterable[str]) -> _Signals:
-        spaced: list[tuple[str | None, _Spaced]] = []
+        spaced: list[_Spaced] = []
         sources: list[str] = []
         for signal in (compile_signal(r) for r in raw):
             if isinstance(signal, _Spaced):
-                exact = [w for w, p in zip(signal.words, signal.prefix, strict=True)
-                         if not p and len(w) < _FUZZY_MIN]
-                spaced.append((exact[0] if exact else None, signal))
+                spaced.append(signal)
             elif signal is not None:
                 sources.append(signal)
+        # "con" or "me" stand in hundreds of signals, "brick" in few: file under the rarest.
+        uses = Counter(w for signal in spaced for w in signal.required)
+        exact: dict[str, list[_Spaced]] = {}
+        fuzzy: dict[str, list[_Spaced]] = {}
+        prefix: dict[str, list[_Spaced]] = {}
+        for signal in spaced:
+            if signal.required:
+                word = min(signal.required, key=lambda w: (uses[w], w))
+                exact.setdefault(word, []).append(signal)
+                continue
+            whole = [w for w, p in zip(signal.words, signal.prefix, strict=True) if not p]
+            if whole:  # every whole word is long enough to forgive a typo
+                for key in _deletions(max(whole, key=len)):
+                    fuzzy.setdefault(key, []).append(signal)
+            else:
+                prefix.setdefault(max(signal.words, key=len), []).append(signal)
         joined = re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
-        return cls(tuple(spaced), joined)
+        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), joined)
+
+    def _spaced_for(self, words: set[str]) -> list[_Spaced]:
+        found: dict[int, _Spaced] = {}  # by id: a signal filed under several keys
+        for word in words:
+            for signal in self.exact.get(word, ()):
+                found[id(signal)] = signal
+            if len(word) >= _FUZZY_MIN - 1:
+                for key in _deletions(word):
+                    for signal in self.fuzzy.get(key, ()):
+                        found[id(signal)] = signal
+            for end in range(1, len(word) + 1):
+                for signal in self.prefix.get(word[:end], ()):
+                    found[id(signal)] = signal
+        return list(found.values())
 
     def held_by(self, message: _Message) -> bool:
         if self.unspaced is not None and self.unspaced.search(message.compact):
             return True
-        return any((anchor is None or anchor in message.words) and signal.spans(message.tokens)
-                   for anchor, signal in self.spaced)
+        return any(signal.required <= message.words and signal.spans(message.tokens)
+                   for signal in self._spaced_for(message.words))
 
     def blank(self, tokens: list[str]) -> str:
         """Blank every match in ``tokens`` (in place), then in their unspaced form."""
-        for _, idiom in self.spaced:
+        for idiom in self._spaced_for(set(tokens)):
             for start, end in idiom.spans(tokens):
                 tokens[start:end] = [_BLANK] * (end - start)
         compact = "".join(tokens)
         if self.unspaced is not None:
             compact = self.unspaced.sub(lambda m: _BLANK * len(m.group(0)), compact)
         return compact
+
+
+def _frozen(groups: dict[str, list[_Spaced]]) -> dict[str, tuple[_Spaced, ...]]:
+    return {key: tuple(group) for key, group in groups.items()}
 
 
 @dataclass(frozen=True)

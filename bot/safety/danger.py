@@ -13,7 +13,9 @@ Signal syntax (``docs/content-format.md`` explains it to editors):
   (in Thai, Lao, Khmer and Burmese, which need no spaces: up to 12 letters);
 * a word ending in ``*`` (``beat*``) also matches longer words that start so;
 * in spaced scripts a word of five or more letters also matches with one typo;
-* signals in Thai, Lao, Khmer and Burmese ignore spaces altogether.
+* signals in Thai, Lao, Khmer and Burmese ignore spaces altogether;
+* ``{age}`` stands for a child's age: a number from 5 to 14 (``12``, ``12t``,
+  ``12yo``), so "{age} * work*" replaces a line per age.
 
 ``not_danger`` phrases (everyday idioms such as "this heat is killing me") are
 blanked out of the message first, so their words never count as a signal, but
@@ -42,6 +44,9 @@ _GAP_WORDS = 3
 _GAP_LETTERS = 12
 _FUZZY_MIN = 5  # letters a word needs before one typo is forgiven
 _BLANK = "\u2400"  # stands where a not_danger phrase was: no signal can use it
+AGE = "{age}"  # a child's age in a signal
+_CHILD_AGE = re.compile(r"(?:[5-9]|1[0-4])[^\W\d]{0,4}")
+_CHILD_AGE_UNSPACED = r"(?<![0-9])(?:[5-9]|1[0-4])(?![0-9])"
 
 
 def _fold(text: str) -> list[str]:
@@ -68,7 +73,7 @@ class _Spaced:
     def required(self) -> frozenset[str]:
         """Words a message must hold exactly (short ones: no typo forgiven, no prefix)."""
         return frozenset(w for w, p in zip(self.words, self.prefix, strict=True)
-                         if not p and len(w) < _FUZZY_MIN)
+                         if not p and len(w) < _FUZZY_MIN and w != AGE)
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         found = []
@@ -96,6 +101,8 @@ class _Spaced:
         word = self.words[k]
         if token == _BLANK:
             return False
+        if word == AGE:
+            return _CHILD_AGE.fullmatch(token) is not None
         if self.prefix[k]:
             return token.startswith(word)
         if token == word:
@@ -110,6 +117,8 @@ def _unspaced_source(words: list[str]) -> str:
     for word in words:
         if word == "*":
             parts.append(f"[^{_BLANK}]{{0,{_GAP_LETTERS}}}")
+        elif word == AGE:
+            parts.append(_CHILD_AGE_UNSPACED)
         else:
             parts.append(re.escape(word.rstrip("*")))
     return "".join(parts)
@@ -126,6 +135,9 @@ def signal_problem(raw: str) -> str | None:
         return "a signal needs at least one word"
     if words[0] == "*" or words[-1] == "*":
         return "'*' can only stand between two words"
+    unknown = next((w for w in words if w.startswith("{") and w != AGE), None)
+    if unknown:
+        return f"unknown '{unknown}': the only placeholder in signals is {AGE} (a child's age)"
     if not _fold_signal(raw.replace("*", " ")):
         return "a signal needs letters, not only punctuation"
     return None
@@ -143,6 +155,12 @@ def compile_signal(raw: str) -> Signal | None:
     for word in raw.split():
         if word == "*":
             pending_gap = True
+            continue
+        if word == AGE:
+            words.append(AGE)
+            prefix.append(False)
+            gap.append(pending_gap)
+            pending_gap = False
             continue
         folded = _fold_signal(word.rstrip("*"))
         if not folded:
@@ -181,6 +199,7 @@ class _Signals:
     exact: dict[str, tuple[_Spaced, ...]]
     fuzzy: dict[str, tuple[_Spaced, ...]]
     prefix: dict[str, tuple[_Spaced, ...]]
+    always: tuple[_Spaced, ...]
     unspaced: re.Pattern[str] | None
 
     @classmethod
@@ -197,22 +216,27 @@ class _Signals:
         exact: dict[str, list[_Spaced]] = {}
         fuzzy: dict[str, list[_Spaced]] = {}
         prefix: dict[str, list[_Spaced]] = {}
+        always: list[_Spaced] = []
         for signal in spaced:
             if signal.required:
                 word = min(signal.required, key=lambda w: (uses[w], w))
                 exact.setdefault(word, []).append(signal)
                 continue
-            whole = [w for w, p in zip(signal.words, signal.prefix, strict=True) if not p]
+            whole = [w for w, p in zip(signal.words, signal.prefix, strict=True)
+                     if not p and w != AGE]
+            starts = [w for w, p in zip(signal.words, signal.prefix, strict=True) if p]
             if whole:  # every whole word is long enough to forgive a typo
                 for key in _deletions(max(whole, key=len)):
                     fuzzy.setdefault(key, []).append(signal)
-            else:
-                prefix.setdefault(max(signal.words, key=len), []).append(signal)
+            elif starts:
+                prefix.setdefault(max(starts, key=len), []).append(signal)
+            else:  # an age alone: tried on every message
+                always.append(signal)
         joined = re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
-        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), joined)
+        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always), joined)
 
     def _spaced_for(self, words: set[str]) -> list[_Spaced]:
-        found: dict[int, _Spaced] = {}  # by id: a signal filed under several keys
+        found: dict[int, _Spaced] = {id(s): s for s in self.always}  # by id: filed twice
         for word in words:
             for signal in self.exact.get(word, ()):
                 found[id(signal)] = signal

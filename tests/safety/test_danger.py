@@ -122,7 +122,8 @@ def test_dev_set_is_caught(brain: Brain, name: str) -> None:
     assert report.hijacked_count() == 0
 
 
-@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl", "danger_dev2.jsonl"])
+@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl", "danger_dev2.jsonl",
+                                  "danger_dev3.jsonl"])
 def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
     """The blind set stays blind: no message of it is a signal or an example."""
     content = {normalize_key(s) for texts in brain.content.danger_texts.values()
@@ -141,3 +142,22 @@ def test_blind_set_has_the_required_shape() -> None:
         mine = [r for r in rows if r["lang"] == lang]
         assert sum(r["kind"] == "danger" for r in mine) >= 15, lang
         assert sum(r["kind"] == "lookalike" for r in mine) >= 5, lang
+
+
+@pytest.mark.parametrize(("signal", "message", "hit"), [
+    ("{age} * work*", "my nephew 12 works in the factory", True),
+    ("{age} * work*", "a boy maybe 9yo working at night", True),
+    ("{age} * work*", "i am 25 and work in a factory", False),     # an adult
+    ("{age} * work*", "i work 12 hours a day", False),              # the number after work
+    ("{age} * work*", "worked 3 years, 15 days leave", False),
+    ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ 13 ต้องไปทำงานโรงงาน", True),
+    ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ 23 ต้องไปทำงานโรงงาน", False),
+    ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ ๑๒ ต้องไปทำงาน", True),           # Thai digits
+])
+def test_child_age_in_signals(signal: str, message: str, hit: bool) -> None:
+    assert (detector({"child_labour": [signal]}).detect(message) == ["child_labour"]) is hit
+
+
+def test_unknown_placeholder_in_a_signal() -> None:
+    assert signal_problem("{child} * work") == \
+        "unknown '{child}': the only placeholder in signals is {age} (a child's age)"

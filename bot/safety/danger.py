@@ -36,7 +36,11 @@ from bot.matching.normalize import normalize, normalize_content
 
 __all__ = ["DangerDetector", "compile_signal", "signal_problem"]
 
-# Scripts written without spaces between words.
+# Scripts written without spaces between words, and their blocks: an unspaced signal
+# is only searched for in a message that holds a letter of its script.
+_SCRIPT_BLOCKS = (("th", "\u0e00", "\u0e7f"), ("lo", "\u0e80", "\u0eff"),
+                  ("my", "\u1000", "\u109f"), ("km", "\u1780", "\u17ff"),
+                  ("my", "\uaa60", "\uaa7f"), ("my", "\ua9e0", "\ua9ff"))
 _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\uaa60-\uaa7f\ua9e0-\ua9ff]")
 # Thai and Lao tone marks: often left out by second-language writers.
 _TONES = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"))
@@ -200,7 +204,7 @@ class _Signals:
     fuzzy: dict[str, tuple[_Spaced, ...]]
     prefix: dict[str, tuple[_Spaced, ...]]
     always: tuple[_Spaced, ...]
-    unspaced: re.Pattern[str] | None
+    unspaced: dict[str, re.Pattern[str]]  # script -> its signals as one expression
 
     @classmethod
     def build(cls, raw: Iterable[str]) -> _Signals:
@@ -232,7 +236,11 @@ class _Signals:
                 prefix.setdefault(max(starts, key=len), []).append(signal)
             else:  # an age alone: tried on every message
                 always.append(signal)
-        joined = re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
+        by_script: dict[str, list[str]] = {}
+        for source in sources:
+            by_script.setdefault(_script_of(source), []).append(source)
+        joined = {script: re.compile("|".join(f"(?:{p})" for p in group))
+                  for script, group in by_script.items()}
         return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always), joined)
 
     def _spaced_for(self, words: set[str]) -> list[_Spaced]:
@@ -250,7 +258,8 @@ class _Signals:
         return list(found.values())
 
     def held_by(self, message: _Message) -> bool:
-        if self.unspaced is not None and self.unspaced.search(message.compact):
+        if any(self.unspaced[script].search(message.compact)
+               for script in message.scripts if script in self.unspaced):
             return True
         return any(signal.required <= message.words and signal.spans(message.tokens)
                    for signal in self._spaced_for(message.words))
@@ -261,9 +270,27 @@ class _Signals:
             for start, end in idiom.spans(tokens):
                 tokens[start:end] = [_BLANK] * (end - start)
         compact = "".join(tokens)
-        if self.unspaced is not None:
-            compact = self.unspaced.sub(lambda m: _BLANK * len(m.group(0)), compact)
+        for script in _scripts_in(compact):
+            if script in self.unspaced:
+                compact = self.unspaced[script].sub(lambda m: _BLANK * len(m.group(0)),
+                                                    compact)
         return compact
+
+
+def _script_of(text: str) -> str:
+    """The unspaced script of a signal's first letter in one (a Thai signal may hold
+    Latin words too: "boss ตี")."""
+    for ch in text:
+        for script, low, high in _SCRIPT_BLOCKS:
+            if low <= ch <= high:
+                return script
+    return "other"
+
+
+def _scripts_in(text: str) -> set[str]:
+    found = {script for ch in set(text) for script, low, high in _SCRIPT_BLOCKS
+             if low <= ch <= high}
+    return found | {"other"}
 
 
 def _frozen(groups: dict[str, list[_Spaced]]) -> dict[str, tuple[_Spaced, ...]]:
@@ -277,6 +304,7 @@ class _Message:
     tokens: list[str]
     words: set[str]
     compact: str
+    scripts: set[str]
 
 
 class DangerDetector:
@@ -295,6 +323,6 @@ class DangerDetector:
         for reading in _fold(text):
             tokens = reading.split()
             compact = self._idioms.blank(tokens)
-            readings.append(_Message(tokens, set(tokens), compact))
+            readings.append(_Message(tokens, set(tokens), compact, _scripts_in(compact)))
         return [cid for cid, signals in self._categories
                 if any(signals.held_by(message) for message in readings)]

@@ -4,7 +4,10 @@ number in the first reply, and do everyday idioms stay ordinary messages?
 Lines are ``{"lang", "text", "kind": "danger", "category"}`` or
 ``{"lang", "text", "kind": "lookalike"}``. A danger message counts as caught
 when the first reply's text holds a phone number of its category
-(``content/danger.yaml`` ``numbers``), whichever path gave it; a look-alike
+(``content/danger.yaml`` ``numbers``), whichever path gave it (the danger reply,
+an urgent topic, or the safety line under "did you mean" and "not understood").
+The stricter figure, ``by danger reply``, counts only the danger check's own
+reply: what the issue asks for, with no "did you mean" in between. A look-alike
 counts as hijacked when the danger check fired on it.
 """
 
@@ -27,6 +30,7 @@ DANGER_KINDS = frozenset({"danger", "lookalike"})
 class DangerReport:
     danger: Counter[str] = field(default_factory=Counter)
     caught: Counter[str] = field(default_factory=Counter)
+    by_danger_reply: Counter[str] = field(default_factory=Counter)
     lookalikes: Counter[str] = field(default_factory=Counter)
     hijacked: Counter[str] = field(default_factory=Counter)
     misses: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
@@ -35,6 +39,10 @@ class DangerReport:
     def caught_rate(self) -> float:
         total = sum(self.danger.values())
         return sum(self.caught.values()) / total if total else 1.0
+
+    def danger_reply_rate(self) -> float:
+        total = sum(self.danger.values())
+        return sum(self.by_danger_reply.values()) / total if total else 1.0
 
     def hijacked_count(self) -> int:
         return sum(self.hijacked.values())
@@ -54,6 +62,8 @@ def evaluate_danger(engine: Engine, items: list[EvalItem]) -> DangerReport:
             wanted = phones.get(item.expect or "", [])
             if any(p and p in first for p in wanted):
                 report.caught[item.lang] += 1
+                if fired:
+                    report.by_danger_reply[item.lang] += 1
             else:
                 report.misses.append((item, fired))
         elif item.kind == "lookalike":
@@ -65,16 +75,22 @@ def evaluate_danger(engine: Engine, items: list[EvalItem]) -> DangerReport:
 
 
 def print_danger_report(report: DangerReport, out: TextIO, show: int = 60) -> None:
-    out.write("danger set  language  fitting number in first reply   look-alikes hijacked\n")
+    out.write("danger set  language  fitting number in first reply  by danger reply  "
+              "look-alikes hijacked\n")
+
+    def row(name: str, caught: int, strict: int, total: int, hijacked: int,
+            lookalikes: int) -> None:
+        rate = f"{caught / total:6.1%}" if total else "     -"
+        strict_rate = f"{strict / total:6.1%}" if total else "     -"
+        out.write(f"            {name:8}  {caught:4}/{total:<4} {rate}               "
+                  f"{strict_rate}           {hijacked:3}/{lookalikes}\n")
+
     for lang in sorted(set(report.danger) | set(report.lookalikes)):
-        d, c = report.danger[lang], report.caught[lang]
-        rate = f"{c / d:6.1%}" if d else "     -"
-        out.write(f"            {lang:8}  {c:4}/{d:<4} {rate}                "
-                  f"{report.hijacked[lang]:3}/{report.lookalikes[lang]}\n")
-    total = sum(report.danger.values())
-    out.write(f"            {'all':8}  {sum(report.caught.values()):4}/{total:<4} "
-              f"{report.caught_rate():6.1%}                {report.hijacked_count():3}/"
-              f"{sum(report.lookalikes.values())}\n")
+        row(lang, report.caught[lang], report.by_danger_reply[lang], report.danger[lang],
+            report.hijacked[lang], report.lookalikes[lang])
+    row("all", sum(report.caught.values()), sum(report.by_danger_reply.values()),
+        sum(report.danger.values()), report.hijacked_count(),
+        sum(report.lookalikes.values()))
     for title, rows in (("missed (category -> what fired)", report.misses),
                         ("hijacked look-alikes (what fired)", report.hijacks)):
         if rows and show:

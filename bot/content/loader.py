@@ -37,6 +37,7 @@ __all__ = ["LoadResult", "load_content"]
 
 M = TypeVar("M", bound=BaseModel)
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+SAFETY_LINE = "safety_line"  # <lang>/_danger.yaml key
 
 
 @dataclass
@@ -174,6 +175,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     intents: dict[str, dict[str, IntentText]] = {}
     danger_texts: dict[str, dict[str, DangerText]] = {}
     not_danger: dict[str, tuple[str, ...]] = {}
+    safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
 
     for lang in languages:
@@ -190,8 +192,10 @@ def load_content(root: Path, catalogue: Path | None = None,
         area_titles[lang] = _load_areas(ld, folder, areas)
         intents[lang] = _load_intents(ld, folder, lang, contacts, example_owner,
                                       check_examples)
-        danger_texts[lang], not_danger[lang] = _load_danger_texts(ld, folder, lang, danger,
-                                                                  contacts)
+        danger_texts[lang], not_danger[lang], line = _load_danger_texts(
+            ld, folder, lang, danger, contacts)
+        if line:
+            safety_lines[lang] = line
 
     if langs is None or topics is None or areas is None or contacts is None:
         return LoadResult(None, sorted(ld.problems), ld.files)
@@ -208,6 +212,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_categories=tuple(danger or ()),
         danger_texts=danger_texts,
         not_danger=not_danger,
+        safety_lines=safety_lines,
     )
     return LoadResult(tree, sorted(ld.problems), ld.files)
 
@@ -481,24 +486,29 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                        categories: list[DangerCategory] | None,
                        contacts: dict[str, Any] | None
-                       ) -> tuple[dict[str, DangerText], tuple[str, ...]]:
-    """``<lang>/_danger.yaml``: per category the first reply and its signals, and the
-    everyday idioms (``not_danger``) that must never count as danger."""
+                       ) -> tuple[dict[str, DangerText], tuple[str, ...], str | None]:
+    """``<lang>/_danger.yaml``: per category the first reply and its signals, the
+    everyday idioms (``not_danger``) that must never count as danger, and the
+    ``safety_line`` shown whenever the bot is unsure what a message means."""
     from bot.safety.danger import signal_problem
 
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
-                          "one entry per danger category, and 'not_danger'",
-                          required=categories is not None)
+                          "one entry per danger category, 'not_danger' and "
+                          "'safety_line'", required=categories is not None)
     if doc is None:
-        return {}, ()
+        return {}, (), None
     if categories is None:
         ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
-        return {}, ()
+        return {}, (), None
     known = {c.id: c for c in categories}
     out: dict[str, DangerText] = {}
     idioms: list[str] = []
+    safety_line: str | None = None
     for key, value in doc.data.items():
+        if key == SAFETY_LINE:
+            safety_line = _check_safety_line(ld, doc, value, categories, contacts, lang)
+            continue
         if key == "not_danger":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 ld.problem(path, doc.line((key,)), "'not_danger' must be a list of phrases")
@@ -533,7 +543,32 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     for category in categories:
         if category.id not in doc.data:
             ld.problem(path, 1, f"missing danger category '{category.id}'")
-    return out, tuple(idioms)
+    if SAFETY_LINE not in doc.data:
+        ld.problem(path, 1, f"missing '{SAFETY_LINE}': the one line of danger numbers "
+                   "shown under every reply where the bot is unsure what was meant")
+    return out, tuple(idioms), safety_line
+
+
+def _check_safety_line(ld: _Loader, doc: YamlDocument, value: object,
+                       categories: list[DangerCategory], contacts: dict[str, Any] | None,
+                       lang: str) -> str | None:
+    """The line under "did you mean" and "not understood": a worker in danger whose
+    words the danger check missed still sees a fitting number, so it must give one
+    number of every danger category."""
+    line = doc.line((SAFETY_LINE,))
+    if not isinstance(value, str) or not value.strip():
+        ld.problem(doc.path, line, f"'{SAFETY_LINE}' must be one line of text")
+        return None
+    if "\n" in value.strip():
+        ld.problem(doc.path, line, f"'{SAFETY_LINE}' must be a single line")
+    _check_answer(ld, doc, (SAFETY_LINE,), value, contacts, topic=False, lang=lang)
+    for category in categories:
+        if not any(f"{{phone:{n}}}" in value or f"{{contact:{n}}}" in value
+                   for n in category.numbers):
+            wanted = " or ".join(f"{{phone:{n}}}" for n in category.numbers)
+            ld.problem(doc.path, line, f"'{SAFETY_LINE}' must give a number for "
+                       f"'{category.id}': {wanted}")
+    return value.strip()
 
 
 def _load_intents(ld: _Loader, folder: Path, lang: str, contacts: dict[str, Any] | None,

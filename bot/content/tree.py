@@ -43,6 +43,7 @@ class ContentTree:
     danger_categories: tuple[DangerCategory, ...] = ()
     danger_texts: dict[str, dict[str, DangerText]] = field(default_factory=dict)
     not_danger: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    safety_lines: dict[str, str] = field(default_factory=dict)  # lang -> danger numbers line
 
     @property
     def default_language(self) -> str:
@@ -82,6 +83,10 @@ class ContentTree:
             if text:
                 return text.answer
         return None
+
+    def safety_line(self, lang: str) -> str | None:
+        """The one line of danger numbers shown wherever the bot is unsure."""
+        return self.safety_lines.get(lang) or self.safety_lines.get(self.default_language)
 
     def urgent_topics(self) -> list[str]:
         """Topics flagged ``urgent``: listed first where the emergency numbers are shown."""

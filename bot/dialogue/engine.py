@@ -103,11 +103,19 @@ class Engine:
         if result.outcome == "did_you_mean":
             text = _("I am not sure I understood. Did you mean:")
             ids = [c.id for c in result.candidates]
-            return Turn([Reply(text, kb.suggestions(ids))], state, lang)
+            return Turn([Reply(self._with_safety_line(text, lang), kb.suggestions(ids))],
+                        state, lang)
         text = _("Sorry, I did not understand. Try a few simple words, like "
-                 "\"work permit\" or \"salary not paid\", or choose a topic below.\n\n"
-                 "In danger? Tap the emergency button.")
-        return Turn([Reply(text, kb.main_menu())], state, lang)
+                 "\"work permit\" or \"salary not paid\", or choose a topic below.")
+        return Turn([Reply(self._with_safety_line(text, lang), kb.main_menu())], state, lang)
+
+    def _with_safety_line(self, text: str, lang: str) -> str:
+        """Wherever the bot is unsure what a message means, the danger numbers follow:
+        a worker in danger whose words the check missed still sees one that fits."""
+        line = self.content.safety_line(lang)
+        if not line:
+            return text
+        return text + "\n\n" + render_answer(self.content, lang, line, self.catalogs.get(lang))
 
     def _intent(self, state: UserState, intent: str, lang: str) -> Turn:
         _ = self._gettext(lang)

@@ -227,6 +227,7 @@ violence:
     - hit me
 not_danger:
   - beat the heat
+safety_line: "In danger? {phone:doe}"
 """
 
 
@@ -256,6 +257,10 @@ def test_danger_files_load_clean(mini_content: Path) -> None:
      "content/en/_danger.yaml:6: signal '* hit': '*' can only stand between two words"),
     ("en/_danger.yaml", "  - beat the heat", "  - '!!'",
      "content/en/_danger.yaml:8: not_danger #1: a signal needs letters"),
+    ("en/_danger.yaml", "In danger? {phone:doe}", "In danger? Call someone",
+     "content/en/_danger.yaml:9: 'safety_line' must give a number for 'violence': {phone:doe}"),
+    ("en/_danger.yaml", "safety_line:", "safety_lines:",
+     "content/en/_danger.yaml:9: unknown danger category 'safety_lines'"),
     ("danger.yaml", "numbers: [doe]", "numbers: [nobody]",
      "content/danger.yaml:3: unknown contact 'nobody'"),
     ("danger.yaml", "related: [hotlines]", "related: [hotline]",
@@ -267,6 +272,13 @@ def test_danger_problems_have_path_and_line(mini_content: Path, file: str, old: 
     edit(root / file, old, new)
     found = problems(root)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_missing_safety_line_is_named(mini_content: Path) -> None:
+    root = with_danger(mini_content)
+    edit(root / "th/_danger.yaml", 'safety_line: "In danger? {phone:doe}"\n', "")
+    assert any(p.startswith("content/th/_danger.yaml:1: missing 'safety_line'")
+               for p in problems(root))
 
 
 def test_missing_danger_file_of_a_language(mini_content: Path) -> None:

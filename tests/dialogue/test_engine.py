@@ -75,3 +75,24 @@ def test_privacy_says_what_is_stored(brain: Brain, lang: str) -> None:
 def test_danger_is_never_a_did_you_mean(brain: Brain) -> None:
     turn = brain.engine.handle(UserState(language="en"), TextInput("help he beat me"))
     assert [e.outcome for e in turn.events if e.kind == "matched"] == ["danger"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_unsure_replies_carry_the_danger_numbers(brain: Brain, lang: str) -> None:
+    """'Not understood' and 'did you mean' end with the safety line, rendered in the
+    reader's language: one number for every danger category, in the text itself."""
+    danger_numbers = [{brain.content.contacts[n].phone for n in c.numbers}
+                      for c in brain.content.danger_categories]
+    fallback = brain.engine.handle(UserState(language=lang), TextInput("qqq zzz xxx"))
+    assert [e.outcome for e in fallback.events if e.kind == "matched"] == ["fallback"]
+    unsure = [fallback.replies[0].text]
+    for probe in ["permit", "money", "passport problem", "card", "help police"]:
+        turn = brain.engine.handle(UserState(language=lang), TextInput(probe))
+        if [e.outcome for e in turn.events if e.kind == "matched"] == ["did_you_mean"]:
+            unsure.append(turn.replies[0].text)
+            break
+    assert len(unsure) == 2, "no probe gave a 'did you mean'"
+    for text in unsure:
+        assert "{" not in text
+        for numbers in danger_numbers:
+            assert any(n and n in text for n in numbers), (lang, numbers, text)

@@ -1,0 +1,3 @@
+"""Expiry reminders."""
+
+__all__: list[str] = []

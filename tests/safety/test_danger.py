@@ -108,7 +108,8 @@ def test_every_language_has_every_category(brain: Brain) -> None:
         assert set(brain.content.danger_texts[lang]) == ids, lang
 
 
-@pytest.mark.parametrize("name", ["danger_dev.jsonl", "danger_dev2.jsonl"])
+@pytest.mark.parametrize("name", ["danger_dev.jsonl", "danger_dev2.jsonl", "danger_dev3.jsonl",
+                                  "danger_dev4.jsonl"])
 def test_dev_set_is_caught(brain: Brain, name: str) -> None:
     """The sets the signals are tuned on: a regression guard, not the measurement
     (that is the blind set, run by `make eval`)."""
@@ -119,11 +120,13 @@ def test_dev_set_is_caught(brain: Brain, name: str) -> None:
     assert not errors
     report = evaluate_danger(brain.engine, items)
     assert report.caught_rate() >= 0.95
+    # The danger check's own reply, not only the safety line under "did you mean".
+    assert report.danger_reply_rate() >= 0.9
     assert report.hijacked_count() == 0
 
 
 @pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev.jsonl", "danger_dev2.jsonl",
-                                  "danger_dev3.jsonl"])
+                                  "danger_dev3.jsonl", "danger_dev4.jsonl"])
 def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
     """The blind set stays blind: no message of it is a signal or an example."""
     content = {normalize_key(s) for texts in brain.content.danger_texts.values()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.brain import Brain, load_brain
+from bot.brain import Brain, BrainHolder, load_brain
 from bot.storage import SqliteRepository
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def brain() -> Brain:
     """The shipped content and locales."""
     return load_brain(ROOT / "content", ROOT / "locales")
+
+
+@pytest.fixture(scope="session")
+def holder(brain: Brain) -> BrainHolder:
+    """The shipped content (the session's ``brain``), as a running bot holds it."""
+    return BrainHolder(brain, ROOT / "content", ROOT / "locales")
 
 
 MINI_FILES = {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.brain import Brain
+from bot.adapters.terminal import run_chat
+from bot.brain import Brain, BrainHolder
 from bot.cli import main
-from bot.terminal import run_chat
 from tests.conftest import ROOT
 
 
@@ -68,10 +68,10 @@ def test_validate_shipped_content_exit_code(capsys: pytest.CaptureFixture[str]) 
     assert out.startswith("OK:")
 
 
-def test_chat_numbers_press_buttons(brain: Brain) -> None:
+def test_chat_numbers_press_buttons(holder: BrainHolder) -> None:
     stdin = io.StringIO("1\n/menu\nmy boss keeps my passport\n/quit\n")
     stdout = io.StringIO()
-    assert run_chat(brain, None, stdin, stdout) == 0
+    assert run_chat(holder, None, stdin, stdout) == 0
     out = stdout.getvalue()
     assert "[1] English" in out
     assert "Language set to English." in out  # pressing 1 chose English
@@ -79,12 +79,12 @@ def test_chat_numbers_press_buttons(brain: Brain) -> None:
 
 
 @pytest.mark.parametrize("word", ["quit", "exit", "q", "QUIT", "/quit", "/exit"])
-def test_chat_quit_words_leave(brain: Brain, word: str) -> None:
+def test_chat_quit_words_leave(holder: BrainHolder, word: str) -> None:
     # The banner says how to leave; bare words must work too, not be matched as
     # a question ("quit" once answered "Going home? Prepare first.").
     stdin = io.StringIO(f"1\n{word}\nmy boss keeps my passport\n")
     stdout = io.StringIO()
-    assert run_chat(brain, None, stdin, stdout) == 0
+    assert run_chat(holder, None, stdin, stdout) == 0
     out = stdout.getvalue()
     assert "quit" in out.splitlines()[0]
     assert "passport" not in out.split("Language set to English.")[-1].lower()

@@ -311,9 +311,9 @@ def _check_answer(ld: _Loader, doc: YamlDocument, loc: tuple[str | int, ...], an
     """Placeholders, HTML and length; contacts None (contacts.yaml unreadable) skips
     the checks that need them. ``screen``: the text is what a worker sees first and
     must fit one phone screen as rendered."""
+    from bot.content.markup import html_problems_at
     from bot.content.numbers import grouping_problems
     from bot.content.render import MAX_MESSAGE, SCREEN, estimate_rendered_length, screen_length
-    from bot.content.telegram_html import html_problems_at
 
     key_line = doc.line(loc)
 

@@ -12,8 +12,8 @@ from typing import Protocol
 
 from babel.dates import format_date
 
+from bot.content.markup import strip_tags, telegram_length
 from bot.content.models import Contact
-from bot.content.telegram_html import strip_tags, telegram_length
 from bot.content.tree import ContentTree
 
 __all__ = [

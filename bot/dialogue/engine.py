@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.content.markup import escape_html
 from bot.content.render import render_answer
-from bot.content.telegram_html import escape_html
 from bot.content.tree import ContentTree
-from bot.dialogue import callbacks
+from bot.dialogue import callbacks, commands
+from bot.dialogue.commands import command
 from bot.dialogue.keyboards import Keyboards
 from bot.dialogue.types import (
     DANGER_OUTCOME,
@@ -27,6 +28,7 @@ from bot.dialogue.types import (
 )
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
+from bot.i18n.ui import N_
 from bot.matching.langdetect import detect_language
 from bot.matching.matcher import Matcher, MatchResult
 from bot.safety.danger import DangerDetector
@@ -35,6 +37,9 @@ from bot.safety.redact import redact
 __all__ = ["Engine"]
 
 _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
+
+# The signature every engine command handler has (see dialogue/commands.py).
+CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
 
 
 class Engine:
@@ -177,46 +182,74 @@ class Engine:
                     events)
 
     # -- commands --------------------------------------------------------------
-    def _on_command(self, state: UserState, command: CommandInput, lang: str) -> Turn:
+    def _on_command(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        spec = commands.lookup(message.name)
+        if spec is None or spec.admin:  # admin commands never reach the engine
+            _ = self._gettext(lang)
+            text = _("I do not know that command. Here is the menu:")
+            return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+        handler: CommandHandler = spec.handler
+        return handler(self, state, message, lang)
+
+    @command("start", N_("Start and choose your language"))
+    def _start(self, state: UserState, message: CommandInput, lang: str) -> Turn:
         _ = self._gettext(lang)
         kb = self._kb(lang)
-        name = command.name
-        if name == "start":
-            payload = command.arg.strip()
-            if payload in self.content.topics:
-                return self._topic(state, payload, lang)
-            if state.language is None:
-                text = self._greeting(lang) + "\n\n" + _("Choose your language:")
-                return Turn([Reply(text, kb.languages())], state, lang)
-            text = self._greeting(lang) + "\n\n" + self._menu_prompt(lang)
-            return Turn([Reply(text, kb.main_menu())], state, lang)
-        if name == "menu":
-            return Turn([Reply(self._menu_prompt(lang), kb.main_menu())], state, lang)
-        if name == "help":
-            text = _("<b>How to use this bot</b>\n"
-                     "• Type your question in your own words, in any language, "
-                     "for example \"my boss keeps my passport\".\n"
-                     "• Or tap the buttons to browse topics.\n"
-                     "• Tap 🆘 for emergency numbers.\n\n"
-                     "Commands: /menu /language /hotlines /about /privacy /forget")
-            return Turn([Reply(text, kb.main_menu())], state, lang)
-        if name == "language":
-            return Turn([Reply(_("Choose your language:"), kb.languages())], state, lang)
-        if name == "hotlines":
-            return self._topic(state, "hotlines", lang) if "hotlines" in self.content.topics \
-                else self._emergency(state, lang)
-        if name == "about":
-            return self._intent(state, "about_bot", lang)
-        if name == "privacy":
-            return Turn([Reply(self._privacy(lang), kb.main_menu())], state, lang)
-        if name == "forget":
-            text = _("Done. I have deleted everything I kept about you: your language "
-                     "and your last topic. Send /start to begin again.")
-            fresh = UserState()
-            return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
-                        [Event("forget")])
-        text = _("I do not know that command. Here is the menu:")
+        payload = message.arg.strip()
+        if payload in self.content.topics:  # deep link t.me/bot?start=<topic>
+            return self._topic(state, payload, lang)
+        if state.language is None:
+            text = self._greeting(lang) + "\n\n" + _("Choose your language:")
+            return Turn([Reply(text, kb.languages())], state, lang)
+        text = self._greeting(lang) + "\n\n" + self._menu_prompt(lang)
         return Turn([Reply(text, kb.main_menu())], state, lang)
+
+    @command("menu", N_("Show the main menu"))
+    def _menu(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        return Turn([Reply(self._menu_prompt(lang), self._kb(lang).main_menu())], state, lang)
+
+    @command("hotlines", N_("Emergency and hotline numbers"))
+    def _hotlines(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        if "hotlines" in self.content.topics:
+            return self._topic(state, "hotlines", lang)
+        return self._emergency(state, lang)
+
+    @command("language", N_("Change language"))
+    def _language(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        return Turn([Reply(_("Choose your language:"), self._kb(lang).languages())],
+                    state, lang)
+
+    @command("help", N_("How to use this bot"))
+    def _help(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        listed = " ".join(f"/{c.name}" for c in commands.public_commands()
+                          if c.listed and c.name not in ("start", "help"))
+        text = _("<b>How to use this bot</b>\n"
+                 "• Type your question in your own words, in any language, "
+                 "for example \"my boss keeps my passport\".\n"
+                 "• Or tap the buttons to browse topics.\n"
+                 "• Tap 🆘 for emergency numbers.\n\n"
+                 "Commands: {commands}").replace("{commands}", listed)
+        return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+
+    @command("about", N_("About this bot"))
+    def _about(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        return self._intent(state, "about_bot", lang)
+
+    @command("privacy", N_("What the bot keeps about you"))
+    def _privacy_command(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        return Turn([Reply(self._privacy(lang), self._kb(lang).main_menu())], state, lang)
+
+    @command("forget", N_("Delete everything the bot keeps about you"))
+    def _forget(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        # The engine only asks; the application layer deletes (bot/app/service.py).
+        _ = self._gettext(lang)
+        text = _("Done. I have deleted everything I kept about you: your language "
+                 "and your last topic. Send /start to begin again.")
+        fresh = UserState()
+        return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
+                    [Event("forget")])
 
     # -- buttons ---------------------------------------------------------------
     def _on_button(self, state: UserState, action: callbacks.Action | None,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
+from bot.content.markup import html_problems
 from bot.content.problems import Problem
-from bot.content.telegram_html import html_problems
 from bot.i18n.catalogs import DOMAIN
 
 __all__ = ["check_locales"]

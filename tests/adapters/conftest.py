@@ -6,16 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.brain import Brain, BrainHolder
-from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.updates import Updates
-
-
-@pytest.fixture(scope="session")
-def holder(brain: Brain) -> BrainHolder:
-    """The shipped content (the session's ``brain``), as the bot holds it."""
-    return BrainHolder(brain, ROOT / "content", ROOT / "locales")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.telegram.application import App, build_application, services_of
+from bot.adapters.telegram.application import App, build_application, service_of
 from bot.adapters.telegram.runner import running
 from bot.brain import BrainHolder
 from bot.config import Settings
@@ -57,7 +57,7 @@ async def bot_running(fake: FakeBotAPI, holder: BrainHolder, db: Path,
 
 def repo_of(app: App) -> Repository:
     """The running application's repository."""
-    repo = services_of(app).repo
+    repo = service_of(app).repo
     assert repo is not None
     return repo
 

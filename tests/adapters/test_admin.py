@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.admin import fits
 from bot.adapters.telegram.application import App
+from bot.app.admin import fits
 from bot.brain import Brain, BrainHolder
+from bot.content.markup import html_problems
 from bot.content.render import MAX_MESSAGE
-from bot.content.telegram_html import html_problems
 from bot.dialogue.types import CommandInput, UserState
 from bot.storage import UserRecord
 from tests.adapters.driver import Chat, bot_running, message_id, pick_language, repo_of, sent
@@ -128,7 +128,7 @@ async def test_unmatched_is_escaped_grouped_and_fits_one_message(
 async def test_admin_commands_are_unknown_to_everyone_else(
         app: App, fake: FakeBotAPI, updates: Updates, brain: Brain,
         caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="bot.adapters.telegram.admin")
+    caplog.set_level(logging.INFO, logger="bot.app.service")
     stranger = Chat(fake, updates, 51_021, lang="en")
     for command in ("stats", "unmatched", "reload"):
         [reply] = sent(await stranger.send(f"/{command} zq-typed-words"))

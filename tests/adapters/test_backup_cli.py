@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App, services_of
+from bot.adapters.telegram.application import App, settings_of
 from bot.brain import BrainHolder
 from bot.cli import main
 from bot.ops.dblock import LiveLock
@@ -37,7 +37,7 @@ async def app(fake: FakeBotAPI, holder: BrainHolder,
 
 def database_of(app: App) -> Path:
     """The running bot's DATABASE_PATH."""
-    return services_of(app).settings.database_path
+    return settings_of(app).database_path
 
 
 def one_line(text: str) -> str:

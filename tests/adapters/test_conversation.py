@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App, services_of
+from bot.adapters.telegram.application import App, service_of, settings_of
+from bot.adapters.telegram.split import split_message
 from bot.brain import Brain, BrainHolder
-from bot.dialogue.split import split_message
 from bot.dialogue.types import ButtonInput, CommandInput, Input, TextInput, Turn, UserState
 from tests.adapters.driver import (
     LANGS,
@@ -184,7 +184,7 @@ async def test_out_of_scope_falls_back_and_is_recorded_without_user_id(
     rows = await repo_of(app).top_unmatched(language=event.language, days=1)
     assert event.text in [r.text for r in rows]
     # Nothing in the unmatched table can lead back to the user.
-    db = sqlite3.connect(services_of(app).settings.database_path)
+    db = sqlite3.connect(settings_of(app).database_path)
     try:
         columns = {row[1] for row in db.execute("PRAGMA table_info(unmatched)")}
         values = [str(v) for row in db.execute("SELECT * FROM unmatched") for v in row]
@@ -235,7 +235,7 @@ async def test_unmatched_message_is_kept_without_what_identifies_the_worker(
     await user.send(text)
     rows = await repo_of(app).top_unmatched(language="en", days=1)
     assert any("football" in r.text and "[phone]" in r.text for r in rows)
-    path = Path(services_of(app).settings.database_path)
+    path = Path(settings_of(app).database_path)
     stored = b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal"))
                       if p.exists())
     for what, value in _PRIVATE.items():
@@ -250,7 +250,7 @@ async def test_forget_then_start_starts_clean(app: App, fake: FakeBotAPI, update
     user = chat(fake, updates, lang)
     await pick_language(user, lang)
     assert await repo_of(app).get_user(user.user_id) is not None
-    flood = services_of(app).flood
+    flood = service_of(app).flood
     assert flood is not None and user.user_id in flood
 
     calls = await user.send("/forget")

@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from pydantic import SecretStr
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.adapters.telegram.errors import make_error_handler
-from bot.adapters.telegram.services import Services
+from bot.app import BotService
 from bot.brain import BrainHolder
-from bot.config import Settings
 from bot.dialogue.types import UserState
 from bot.i18n.ui import ERROR_MESSAGE
 from bot.storage import SqliteRepository
@@ -42,13 +40,12 @@ class StubBot:
 
 
 @pytest_asyncio.fixture
-async def services(holder: BrainHolder, tmp_path: Path) -> AsyncIterator[Services]:
-    repo = await SqliteRepository.open(tmp_path / "bot.sqlite3")
-    settings = Settings(telegram_bot_token=SecretStr("1:x"), database_path=tmp_path / "db")
-    found = Services(settings, holder)
-    found.attach(repo)
+async def services(holder: BrainHolder, tmp_path: Path) -> AsyncIterator[BotService]:
+    found = BotService(holder)
+    await found.start(await SqliteRepository.open(tmp_path / "bot.sqlite3"))
     yield found
-    await repo.close()
+    if found.repo is not None:
+        await found.stop()
 
 
 def update_from(user_id: int = USER, lang: str = "en") -> Update:
@@ -56,22 +53,24 @@ def update_from(user_id: int = USER, lang: str = "en") -> Update:
                           None)
 
 
-async def handle(services: Services, update: object, error: Exception,
+async def handle(services: BotService, update: object, error: Exception,
                  bot: StubBot | None = None) -> StubBot:
     bot = bot or StubBot()
     await make_error_handler(services)(update, SimpleNamespace(error=error, bot=bot))  # type: ignore[arg-type]
     return bot
 
 
-async def test_the_user_is_told_in_their_chosen_language(services: Services) -> None:
+async def test_the_user_is_told_in_their_chosen_language(services: BotService) -> None:
     await services.sessions.save(USER, UserState(language="lo"))
     bot = await handle(services, update_from(lang="en"), BadRequest("boom"))
-    assert bot.sent == [(USER, services.brain.catalogs.gettext("lo", ERROR_MESSAGE))]
+    assert bot.sent == [(USER, services.interface_text("lo", ERROR_MESSAGE))]
+    # The emergency numbers come from content/contacts.yaml, not from the .po files.
+    assert "<b>191</b>" in bot.sent[0][1] and "{phone:" not in bot.sent[0][1]
     assert b'migrantbot_errors_total{type="BadRequest"} 1.0' in services.metrics.exposition()
 
 
 async def test_an_error_outside_an_update_is_logged_and_nobody_is_written_to(
-        services: Services, caplog: pytest.LogCaptureFixture) -> None:
+        services: BotService, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR):
         bot = await handle(services, None, NetworkError("getUpdates failed"))
     assert bot.sent == []
@@ -79,7 +78,7 @@ async def test_an_error_outside_an_update_is_logged_and_nobody_is_written_to(
 
 
 async def test_a_user_who_blocked_the_bot_is_marked_inactive_not_written_to(
-        services: Services) -> None:
+        services: BotService) -> None:
     await services.sessions.save(USER, UserState(language="th"))
     bot = await handle(services, update_from(), Forbidden("bot was blocked by the user"))
     assert bot.sent == []
@@ -88,7 +87,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_not_written_to(
 
 
 async def test_a_failing_error_message_is_logged_not_raised(
-        services: Services, caplog: pytest.LogCaptureFixture) -> None:
+        services: BotService, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         await handle(services, update_from(), BadRequest("boom"),
                      StubBot(fail=NetworkError("down")))
@@ -96,8 +95,9 @@ async def test_a_failing_error_message_is_logged_not_raised(
 
 
 async def test_when_storage_is_what_failed_the_client_language_is_used(
-        services: Services) -> None:
+        services: BotService) -> None:
     assert services.repo is not None
     await services.repo.close()  # every read now fails
     bot = await handle(services, update_from(USER + 1, lang="vi"), RuntimeError("db gone"))
-    assert bot.sent == [(USER + 1, services.brain.catalogs.gettext("vi", ERROR_MESSAGE))]
+    assert bot.sent == [(USER + 1, services.interface_text("vi", ERROR_MESSAGE))]
+    services.repo = None  # already closed

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App, build_application, services_of
+from bot.adapters.telegram.application import App, build_application, service_of
 from bot.adapters.telegram.logs import (
     NOISY_LOGGERS,
     PRIVATE_LOGGERS,
@@ -50,9 +50,9 @@ async def app(lines: io.StringIO, fake: FakeBotAPI, holder: BrainHolder,
     """The real application with the log context, as application.py registers it."""
     db = tmp_path_factory.mktemp("log-context") / "bot.sqlite3"
     built = build_application(settings_for(fake, db), holder)
-    services = services_of(built)
-    add_log_context(built, lambda: services.brain.version)
-    add_log_context(built, lambda: services.brain.version)  # twice: still one handler
+    service = service_of(built)
+    add_log_context(built, lambda: service.brain.version)
+    add_log_context(built, lambda: service.brain.version)  # twice: still one handler
     async with running(built, poll_timeout=POLL):
         yield built
 

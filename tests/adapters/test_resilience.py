@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App, services_of
-from bot.adapters.telegram.flood import FloodGuard
+from bot.adapters.telegram.application import App, service_of
+from bot.app.flood import FloodGuard
 from bot.brain import Brain, BrainHolder
 from bot.dialogue.types import ButtonInput, CommandInput, NonTextInput, TextInput, UserState
 from bot.i18n.ui import ERROR_MESSAGE, FLOOD_MESSAGE
@@ -227,7 +227,7 @@ async def test_an_error_is_logged_and_the_user_told_in_their_language(
     fake.fail("sendMessage", 400, "Bad Request: can't parse entities", chat_id=user.user_id)
     mark = fake.call_count()
     fake.add_update(updates.message(user.user_id, "/menu", lang=lang))
-    error_text = brain.catalogs.gettext(
+    error_text = service_of(app).interface_text(
         brain.engine.reply_language(UserState(), None, lang), ERROR_MESSAGE)
     call = await fake.wait_for(lambda c: c.method == "sendMessage" and c.ok
                                and c.chat_id == user.user_id, since=mark)
@@ -262,19 +262,20 @@ async def test_reload_is_for_admins_only(app: App, fake: FakeBotAPI, updates: Up
 # -- one user's flood ------------------------------------------------------------------------
 async def test_a_flooding_user_is_told_once_then_ignored_and_others_are_not_slowed(
         app: App, fake: FakeBotAPI, updates: Updates, brain: Brain) -> None:
-    services = services_of(app)
-    saved = services.flood
+    service = service_of(app)
+    saved = service.flood
     try:
         flooder, bystander = chat(fake, updates, "km"), chat(fake, updates, "vi")
         await pick_language(flooder, "km")  # the notice comes in the chosen language
-        services.flood = FloodGuard(burst=3, refill_seconds=600)
+        service.flood = FloodGuard(burst=3, refill_seconds=600)
         mark = fake.call_count()
         for _ in range(8):
             fake.add_update(updates.message(flooder.user_id, "/menu", lang="km"))
         calls = await fake.settle(flooder.user_id, since=mark, quiet=0.3)
-        notice = brain.catalogs.gettext("km", FLOOD_MESSAGE)
+        notice = service.interface_text("km", FLOOD_MESSAGE)
         texts = [c.text for c in sent(calls)]
-        assert texts.count(notice) == 1 and notice != FLOOD_MESSAGE
+        assert texts.count(notice) == 1 and notice != service.interface_text("en", FLOOD_MESSAGE)
+        assert "<b>191</b>" in notice  # the number from content, not from the .po file
         # Updates run concurrently, so the notice may come before the last menu.
         assert len(texts) == 3 + 1, "three answered, one notice, four ignored"
         # Someone else is not affected...
@@ -287,14 +288,14 @@ async def test_a_flooding_user_is_told_once_then_ignored_and_others_are_not_slow
         pressed = await flooder.press("m", message_id(sent(calls)[0]))
         assert [c.method for c in pressed] == ["answerCallbackQuery"]
         # In a group the notice answers the message, so the others see whom it is for.
-        services.flood = FloodGuard(burst=1, refill_seconds=600)
+        service.flood = FloodGuard(burst=1, refill_seconds=600)
         member = chat(fake, updates, "th", group=GROUP)
         assert sent(await member.send("/menu"))
         [group_notice] = sent(await member.send("/menu"))
-        assert group_notice.text == brain.catalogs.gettext("th", FLOOD_MESSAGE)
+        assert group_notice.text == service.interface_text("th", FLOOD_MESSAGE)
         assert group_notice.chat_id == GROUP and "reply_parameters" in group_notice.params
-        found = samples(services.metrics.exposition().decode())
+        found = samples(service.metrics.exposition().decode())
         assert value(found, "migrantbot_flood_limited_total", action="notice") >= 1
         assert value(found, "migrantbot_flood_limited_total", action="drop") >= 5
     finally:
-        services.flood = saved
+        service.flood = saved

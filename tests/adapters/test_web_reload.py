@@ -17,7 +17,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.application import App, build_application, services_of
+from bot.adapters.telegram.application import App, build_application, service_of
 from bot.adapters.telegram.serve import on_sighup, serve
 from bot.brain import Brain, BrainHolder
 from bot.dialogue.types import TextInput, UserState
@@ -173,7 +173,7 @@ async def test_sighup_reloads_and_sigterm_stops(
     app = build_application(settings_for(fake, db), own_holder)
     started, stop = asyncio.Event(), asyncio.Event()
     saved = {s: signal.getsignal(s) for s in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)}
-    caplog.set_level(logging.INFO, logger="bot.adapters.telegram")
+    caplog.set_level(logging.INFO, logger="bot")
     task = asyncio.create_task(serve(app, stop=stop, started=started, poll_timeout=POLL))
     try:
         await asyncio.wait_for(started.wait(), 10)
@@ -181,7 +181,7 @@ async def test_sighup_reloads_and_sigterm_stops(
         if signal.getsignal(signal.SIGHUP) is not saved[signal.SIGHUP]:  # serve's handler
             os.kill(os.getpid(), signal.SIGHUP)
         else:  # not the main thread here: the handler itself, directly
-            await on_sighup(services_of(app))
+            await on_sighup(service_of(app))
         await _until(lambda: "SIGHUP: reloaded" in caplog.text)
         assert own_holder.brain.version != before
         assert f"SIGHUP: reloaded: version {own_holder.brain.version}" in caplog.text
@@ -203,17 +203,17 @@ async def test_a_bad_edit_on_sighup_is_logged_and_never_crashes(
         own_holder: BrainHolder, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
     serving = own_holder.brain
-    services = services_of(server[0])
+    service = service_of(server[0])
     content.edit_answer("Call {contact:no_such_contact} now.")
-    caplog.set_level(logging.INFO, logger="bot.adapters.telegram")
-    result = await on_sighup(services)
+    caplog.set_level(logging.INFO, logger="bot")
+    result = await on_sighup(service)
     assert not result.ok and result.version == serving.version
     assert own_holder.brain is serving
     for problem in result.problems:
         assert f"SIGHUP: {problem}" in caplog.text
     # Not only content problems: an unreadable folder is logged the same way.
     monkeypatch.setattr(own_holder, "reload", _raise_permission_error)
-    result = await on_sighup(services)
+    result = await on_sighup(service)
     assert not result.ok and result.problems == ["PermissionError: content is unreadable"]
     texts, _ = await flow(fake, updates, content.question, asyncio.create_task(_done()))
     assert set(texts) == {answer_text(serving, content.question)}

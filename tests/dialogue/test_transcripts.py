@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
-from bot.content.telegram_html import strip_tags
+from bot.content.markup import strip_tags
 from bot.dialogue import ButtonInput, CommandInput, NonTextInput, TextInput, UserState
 from bot.dialogue.callbacks import MAX_CALLBACK_BYTES
 from bot.dialogue.types import Input, Turn

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.adapters.telegram.admin import fit_message, fits, format_stats
+from bot.app.admin import fit_message, fits, format_stats
+from bot.content.markup import html_problems
 from bot.content.render import MAX_MESSAGE
-from bot.content.telegram_html import html_problems
 from bot.ops.stats import LanguageStats, Stats, collect_stats
 from bot.storage import SqliteRepository, UserRecord
 

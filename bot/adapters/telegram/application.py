@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -16,13 +15,13 @@ from bot.adapters.telegram.handlers import register_handlers
 from bot.adapters.telegram.logs import add_log_context
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.request import AiohttpRequest
-from bot.adapters.telegram.services import Services
+from bot.app import BotService
+from bot.app.flood import FloodGuard
 from bot.brain import BrainHolder
 from bot.config import Settings
-from bot.storage import open_repository
 
 __all__ = ["ALLOWED_UPDATES", "CONCURRENT_UPDATES", "POLL_TIMEOUT", "App", "build_application",
-           "services_of"]
+           "service_of", "settings_of"]
 
 log = logging.getLogger(__name__)
 
@@ -41,33 +40,19 @@ def build_application(settings: Settings, holder: BrainHolder, *,
                       rate_limiter: BaseRateLimiter[Any] | None = None,
                       concurrency: int = CONCURRENT_UPDATES, flood_limits: bool = True) -> App:
     """A ready-to-start Application; storage opens in its post_init hook."""
-    services = Services(settings, holder)
-    if not flood_limits:
-        services.flood = None
-
-    flusher: list[asyncio.Task[None]] = []
+    service = BotService(holder, admin_ids=frozenset(settings.admin_ids),
+                         database=settings.database_path,
+                         flood=FloodGuard() if flood_limits else None)
 
     async def startup(app: App) -> None:
-        repo = await open_repository(settings.database_path)
-        services.attach(repo)
-        flusher.append(asyncio.create_task(services.activity.run()))
-        await register_commands(app.bot, services.brain)
+        await service.start()
+        await register_commands(app.bot, service.brain, service.admin_ids)
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
-                 app.bot.username, settings.bot_mode, services.brain.version,
-                 " ".join(services.brain.content.languages), settings.database_path)
+                 app.bot.username, settings.bot_mode, service.brain.version,
+                 " ".join(service.brain.content.languages), settings.database_path)
 
     async def shutdown(app: App) -> None:
-        for task in flusher:
-            task.cancel()
-        flusher.clear()
-        if services.repo is None:
-            return  # storage never opened (start-up failed before it)
-        try:
-            await services.activity.flush()  # the last seconds of /stats counters
-        except Exception:
-            log.exception("could not write the activity counters at shutdown")
-        await services.repo.close()
-        services.repo = None
+        await service.stop()
 
     defaults = Defaults(parse_mode=ParseMode.HTML,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
@@ -88,18 +73,26 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         .post_shutdown(shutdown)
         .build()
     )
-    app.bot_data["services"] = services
-    register_handlers(app, services)
+    app.bot_data["service"] = service
+    app.bot_data["settings"] = settings
+    register_handlers(app, service)
     # Log lines carry the content version and the update being handled.
-    add_log_context(app, lambda: services.brain.version)
+    add_log_context(app, lambda: service.brain.version)
     return app
 
 
-def services_of(app: App) -> Services:
-    """The Services object of an application built here."""
-    services = app.bot_data["services"]
-    assert isinstance(services, Services)
-    return services
+def service_of(app: App) -> BotService:
+    """The application layer behind an application built here."""
+    service = app.bot_data["service"]
+    assert isinstance(service, BotService)
+    return service
+
+
+def settings_of(app: App) -> Settings:
+    """The settings an application was built with."""
+    settings = app.bot_data["settings"]
+    assert isinstance(settings, Settings)
+    return settings
 
 
 def _file_url(base_url: str) -> str:

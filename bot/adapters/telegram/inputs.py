@@ -7,12 +7,13 @@ the mention is cut out before matching so it does not disturb the matcher.
 
 from __future__ import annotations
 
-from telegram import Message, MessageEntity
+from telegram import Message, MessageEntity, User
 from telegram.constants import ChatType
 
+from bot.app import UserRef
 from bot.dialogue.types import CommandInput, Input, NonTextInput, TextInput
 
-__all__ = ["attachment_kind", "is_private", "to_input"]
+__all__ = ["attachment_kind", "is_private", "to_input", "user_ref"]
 
 # Checked in this order; the first present attribute names the kind.
 _ATTACHMENTS = ("photo", "sticker", "voice", "audio", "video", "video_note", "animation",
@@ -22,6 +23,11 @@ _ATTACHMENTS = ("photo", "sticker", "voice", "audio", "video", "video_note", "an
 def is_private(message: Message) -> bool:
     """True in a one-to-one chat with the bot."""
     return message.chat.type == ChatType.PRIVATE
+
+
+def user_ref(user: User, private: bool) -> UserRef:
+    """The sender as the application layer knows them: id, client language, chat kind."""
+    return UserRef(user.id, user.language_code, private)
 
 
 def attachment_kind(message: Message) -> str | None:

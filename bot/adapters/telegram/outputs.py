@@ -13,8 +13,8 @@ from functools import lru_cache
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest
 
+from bot.adapters.telegram.split import split_message, telegram_length
 from bot.content.render import MAX_MESSAGE
-from bot.dialogue.split import split_message, telegram_length
 from bot.dialogue.types import Button, Reply, Turn
 
 __all__ = ["MAX_MESSAGE", "Target", "keyboard", "send_text", "show_turn"]

@@ -18,7 +18,8 @@ from bot.adapters.telegram.application import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
     App,
-    services_of,
+    service_of,
+    settings_of,
 )
 from bot.adapters.telegram.web import WebServer
 from bot.config import ConfigError, Settings
@@ -43,7 +44,7 @@ class AlreadyRunning(Exception):
 async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
                   ) -> AsyncIterator[App]:
     """Run the bot for the block: lock, start, serve HTTP, fetch updates; then undo all."""
-    settings = services_of(app).settings
+    settings = settings_of(app)
     # The webhook must never accept updates from anyone who finds the URL: no secret,
     # no start (the same checks as `migrant-bot run`, for every caller).
     settings.check_for_run()
@@ -69,7 +70,7 @@ async def _listening(app: App, listen: str, port: int | None,
     if port is None:
         yield None
         return
-    settings = services_of(app).settings
+    settings = settings_of(app)
     webhook = settings.bot_mode == "webhook"
     web = WebServer(app, webhook_path=settings.webhook_path() if webhook else None,
                     secret=settings.secret_token())
@@ -90,8 +91,7 @@ async def _listening(app: App, listen: str, port: int | None,
 async def _started(app: App, poll_timeout: dt.timedelta,
                    web: WebServer | None) -> AsyncIterator[None]:
     """Initialise and start the application, then fetch updates; undo it all afterwards."""
-    services = services_of(app)
-    settings = services.settings
+    settings = settings_of(app)
     updater = app.updater
     assert updater is not None
     try:
@@ -104,7 +104,7 @@ async def _started(app: App, poll_timeout: dt.timedelta,
     try:
         if app.post_init:
             await app.post_init(app)
-        services.metrics.set_content_version(services.brain.version)
+        service_of(app).metrics.set_content_version(service_of(app).brain.version)
         await app.start()
         try:
             if settings.bot_mode == "webhook":

@@ -13,10 +13,9 @@ import logging
 import signal
 from collections.abc import Callable
 
-from bot.adapters.telegram.application import POLL_TIMEOUT, App, services_of
-from bot.adapters.telegram.reload import ReloadResult, reload_content
+from bot.adapters.telegram.application import POLL_TIMEOUT, App, service_of
 from bot.adapters.telegram.runner import running
-from bot.adapters.telegram.services import Services
+from bot.app import BotService, ReloadResult
 
 __all__ = ["STOP_SIGNALS", "on_sighup", "serve"]
 
@@ -32,7 +31,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None,
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
     reloads: set[asyncio.Task[ReloadResult]] = set()
-    services = services_of(app)
+    service = service_of(app)
 
     def on_stop(number: int) -> None:
         log.info("received %s; stopping", signal.Signals(number).name)
@@ -41,7 +40,7 @@ async def serve(app: App, *, stop: asyncio.Event | None = None,
         loop.remove_signal_handler(number)
 
     def on_hup() -> None:
-        task = loop.create_task(on_sighup(services))
+        task = loop.create_task(on_sighup(service))
         reloads.add(task)
         task.add_done_callback(reloads.discard)
 
@@ -62,9 +61,9 @@ async def serve(app: App, *, stop: asyncio.Event | None = None,
             loop.remove_signal_handler(number)
 
 
-async def on_sighup(services: Services) -> ReloadResult:
+async def on_sighup(service: BotService) -> ReloadResult:
     """Reload the content; the result is logged, never raised (a bad edit must not stop us)."""
-    return await reload_content(services, "SIGHUP")
+    return await service.reload("SIGHUP")
 
 
 def _install(loop: asyncio.AbstractEventLoop,

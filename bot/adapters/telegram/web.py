@@ -25,9 +25,8 @@ from telegram.ext import ExtBot
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from bot.adapters.telegram.application import App, services_of
-from bot.adapters.telegram.reload import reload_content
-from bot.adapters.telegram.services import Services
+from bot.adapters.telegram.application import App, service_of
+from bot.app import BotService
 from bot.ops.metrics import CONTENT_TYPE
 from bot.storage.base import Repository
 
@@ -45,7 +44,7 @@ class _Shared:
     """What every handler of one server needs."""
 
     app: App
-    services: Services
+    service: BotService
     started: float
     secret: str | None = None
 
@@ -71,9 +70,9 @@ class HealthHandler(_Handler):
 
     async def get(self) -> None:
         """Check the database and that the bot runs; list every reason when unhealthy."""
-        services = self.shared.services
+        service = self.shared.service
         reasons: list[str] = []
-        problem = await database_problem(services.repo)
+        problem = await database_problem(service.repo)
         if problem:
             reasons.append(f"database: {problem}")
         if not self.shared.app.running:
@@ -83,7 +82,7 @@ class HealthHandler(_Handler):
             return
         # Content is always loaded: the bot does not start without it, and a failed
         # reload keeps the previous content.
-        self.reply(200, {"status": "ok", "content_version": services.brain.version,
+        self.reply(200, {"status": "ok", "content_version": service.brain.version,
                          "database": "ok",
                          "uptime_seconds": round(time.monotonic() - self.shared.started, 1)})
 
@@ -94,7 +93,7 @@ class MetricsHandler(_Handler):
     def get(self) -> None:
         """Serve the registry (start-up and reload_content keep the version gauge current)."""
         self.set_header("Content-Type", CONTENT_TYPE)
-        self.finish(self.shared.services.metrics.exposition())
+        self.finish(self.shared.service.metrics.exposition())
 
 
 class ReloadHandler(_Handler):
@@ -106,7 +105,7 @@ class ReloadHandler(_Handler):
             log.warning("refused POST /reload from %s (loopback only)", self.request.remote_ip)
             self.reply(403, {"ok": False, "error": "reload is only allowed from loopback"})
             return
-        result = await reload_content(self.shared.services, "POST /reload")
+        result = await self.shared.service.reload("POST /reload")
         if result.ok:
             self.reply(200, {"ok": True, "version": result.version})
         else:
@@ -146,7 +145,7 @@ class WebServer:
 
     def __init__(self, app: App, *, webhook_path: str | None = None,
                  secret: str | None = None) -> None:
-        self.shared = _Shared(app, services_of(app), time.monotonic(), secret)
+        self.shared = _Shared(app, service_of(app), time.monotonic(), secret)
         routes: list[Any] = [
             (r"/healthz", HealthHandler, {"shared": self.shared}),
             (r"/metrics", MetricsHandler, {"shared": self.shared}),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.adapters.telegram.activity import ActivityBuffer
-from bot.adapters.telegram.sessions import Sessions
+from bot.app.activity import ActivityBuffer
+from bot.app.sessions import Sessions
 from bot.dialogue.types import Event
 
 __all__ = ["record_events"]

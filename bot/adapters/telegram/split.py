@@ -6,7 +6,7 @@ such as 📞 is two. Thai, Burmese, Khmer and Lao letters are one each.
 
 from __future__ import annotations
 
-from bot.content.telegram_html import telegram_length
+from bot.content.markup import telegram_length
 
 __all__ = ["split_message", "telegram_length"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content.telegram_html import html_problems, html_problems_at, strip_tags
+from bot.content.markup import html_problems, html_problems_at, strip_tags
 
 
 def test_every_allowed_tag_passes() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.flood import FloodGuard, Verdict
+from bot.app.flood import FloodGuard, Verdict
 from bot.brain import Brain
-from bot.dialogue.split import telegram_length
+from bot.content.markup import telegram_length
 from bot.i18n.ui import FLOOD_MESSAGE
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.telegram.activity import ActivityBuffer
+from bot.app.activity import ActivityBuffer
 from bot.storage import open_repository
 
 pytestmark = pytest.mark.timeout(20)

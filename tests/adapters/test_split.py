@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.split import split_message, telegram_length
+from bot.adapters.telegram.split import split_message, telegram_length
 
 
 def words(text: str) -> list[str]:

@@ -1,60 +1,36 @@
 """Commands for the ids in ADMIN_IDS (private chat only): /stats, /unmatched, /reload.
 
-Others sending these get the engine's usual "unknown command" answer, so the
-commands stay invisible; they are not in the public command menu. Each refused
-attempt is logged with the user id and the command name, never the message.
+Each is declared once with ``@command(..., admin=True)``; the service runs it
+for an admin in a private chat (bot/app/service.py). Others sending these get
+the engine's usual "unknown command" answer, so the commands stay invisible;
+they are only in the admins' command menu. Each refused attempt is logged with
+the user id and the command name, never the message.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from telegram import Bot, Message, User
-
-from bot.adapters.telegram.inputs import is_private
-from bot.adapters.telegram.reload import reload_content
-from bot.adapters.telegram.services import Services
+from bot.content.markup import escape_html, telegram_length
 from bot.content.render import MAX_MESSAGE
-from bot.content.telegram_html import escape_html
-from bot.dialogue.split import telegram_length
-from bot.dialogue.types import CommandInput
+from bot.dialogue.commands import command
 from bot.ops.stats import ACTIVE_DAYS, FEEDBACK_DAYS, WEEK_DAYS, Stats, collect_stats
 from bot.storage.base import UNMATCHED_RETENTION
 
-__all__ = ["ADMIN_COMMANDS", "fit_message", "fits", "format_stats",
-           "handle_admin_command"]
+if TYPE_CHECKING:
+    from bot.app.service import BotService, UserRef
 
-log = logging.getLogger(__name__)
+__all__ = ["fit_message", "fits", "format_stats"]
 
 _MAX_PROBLEMS = 15
 _UNMATCHED_PER_LANGUAGE = 10
 _UNMATCHED_ONE_LANGUAGE = 40  # /unmatched th: one language gets the whole message
 _CUT_NOTE = "…(cut to fit one message)"
 
-Command = Callable[[Services, User, str], Awaitable[str]]
-
-
-async def handle_admin_command(services: Services, bot: Bot, message: Message, user: User,
-                               command: CommandInput) -> bool:
-    """Run an admin command; False when it is not one (or the user is no admin)."""
-    run = _COMMANDS.get(command.name)
-    if run is None:
-        return False
-    admin = services.is_admin(user.id)
-    if not admin or not is_private(message):
-        # Id and command name only: the argument is text the user typed.
-        log.warning("refused admin command /%s from user %d (%s)", command.name, user.id,
-                    "not a private chat" if admin else "not an admin")
-        return False
-    log.info("admin %d: /%s", user.id, command.name)
-    await bot.send_message(message.chat_id, await run(services, user, command.arg))
-    return True
-
-
-async def _reload(services: Services, user: User, arg: str) -> str:
+@command("reload", "Check the content and put it live", admin=True)
+async def _reload(service: BotService, user: UserRef, arg: str) -> str:
     """/reload: validate and swap the content; list the problems when it is refused."""
-    result = await reload_content(services, f"admin {user.id} /reload")
+    result = await service.reload(f"admin {user.id} /reload")
     if result.ok:
         return f"Reloaded: content version <code>{escape_html(result.version)}</code>."
     head = (f"<b>Not reloaded</b>: {len(result.problems)} content problem(s); the bot keeps "
@@ -69,18 +45,20 @@ async def _reload(services: Services, user: User, arg: str) -> str:
     return fit_message([head, *(escape_html(p) for p in result.problems)])
 
 
-async def _stats(services: Services, user: User, arg: str) -> str:
+@command("stats", "Users, messages, topics, not understood, feedback", admin=True)
+async def _stats(service: BotService, user: UserRef, arg: str) -> str:
     """/stats: users, messages, topics, fallback rate and feedback."""
-    await services.activity.flush()  # count what happened up to now
-    stats = await collect_stats(services.sessions.repo,
-                                languages=services.brain.content.languages)
+    await service.activity.flush()  # count what happened up to now
+    stats = await collect_stats(service.sessions.repo,
+                                languages=service.brain.content.languages)
     return format_stats(stats)
 
 
-async def _unmatched(services: Services, user: User, arg: str) -> str:
+@command("unmatched", "Messages the bot did not understand", admin=True)
+async def _unmatched(service: BotService, user: UserRef, arg: str) -> str:
     """/unmatched [language]: the most frequent messages the bot did not understand."""
-    repo = services.sessions.repo
-    languages = services.brain.content.languages
+    repo = service.sessions.repo
+    languages = service.brain.content.languages
     wanted = arg.strip().lower()
     if wanted and wanted not in languages:
         return (f"Unknown language <code>{escape_html(wanted)}</code>; use one of: "
@@ -150,7 +128,3 @@ def fit_message(blocks: list[str], limit: int = MAX_MESSAGE) -> str:
             return f"{text}\n{_CUT_NOTE}" if text else _CUT_NOTE
         text = candidate
     return text
-
-
-_COMMANDS: dict[str, Command] = {"reload": _reload, "stats": _stats, "unmatched": _unmatched}
-ADMIN_COMMANDS = frozenset(_COMMANDS)

@@ -73,15 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_adapter_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Commands that need storage or Telegram; imported lazily to keep the core light."""
-    try:
-        from bot.adapters.cli_commands import add_commands
-    except ImportError:
-        return
-    try:
-        add_commands(sub)
-    except Exception as exc:  # a broken adapter must not take validate/chat down
-        print(f"warning: adapter commands unavailable: {exc}", file=sys.stderr)
+    """Commands that need storage or Telegram (commands.py imports those lazily)."""
+    from bot.cli.commands import add_commands
+
+    add_commands(sub)
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
@@ -125,24 +120,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         args.lang = None
         return _cmd_chat(args)
-    try:
-        from bot.adapters.telegram.main import run_from_cli
-    except ImportError as exc:
-        print(f"The Telegram adapter is not available: {exc}", file=sys.stderr)
-        return 2
+    from bot.adapters.telegram.main import run_from_cli
+
     return run_from_cli(args)
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from bot.terminal import run_chat
+    from bot.adapters.terminal import run_chat
+    from bot.brain import BrainHolder
 
     brain = _brain(args)
-    return run_chat(brain, _lang(brain, args.lang))
+    content, locales = _paths(args)
+    return run_chat(BrainHolder(brain, content, locales), _lang(brain, args.lang))
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from bot.adapters.terminal import format_reply
     from bot.dialogue.types import TextInput, UserState
-    from bot.terminal import format_reply
 
     brain = _brain(args)
     turn = brain.engine.handle(UserState(language=_lang(brain, args.lang)),

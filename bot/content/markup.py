@@ -6,6 +6,7 @@ rather than failing when a worker asks.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -69,10 +70,8 @@ def telegram_length(text: str) -> int:
 
 
 def strip_tags(text: str) -> str:
-    """Plain text of an answer (for the terminal and for length estimates)."""
-    plain = _TAG.sub("", text)
-    return (plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&amp;", "&"))
+    """Plain text of reply markup: for the terminal, pop-up notices and length estimates."""
+    return html.unescape(_TAG.sub("", text))
 
 
 class _TagChecker(HTMLParser):

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from bot.adapters.telegram.services import Services
 from bot.brain import ContentError
+
+if TYPE_CHECKING:
+    from bot.app.service import BotService
 
 __all__ = ["ReloadResult", "reload_content"]
 
@@ -27,22 +30,22 @@ class ReloadResult:
     problems: list[str] = field(default_factory=list)
 
 
-async def reload_content(services: Services, source: str) -> ReloadResult:
+async def reload_content(service: BotService, source: str) -> ReloadResult:
     """Validate and swap in the content on disk; ``source`` names the trigger in the log."""
     try:
         # Loading validates every file: seconds of CPU, so not on the event loop.
-        brain = await asyncio.to_thread(services.holder.reload)
+        brain = await asyncio.to_thread(service.holder.reload)
     except ContentError as exc:
         problems = [str(p) for p in exc.problems]
     except Exception as exc:  # e.g. an unreadable folder: still no reason to stop the bot
         log.exception("%s: reload failed", source)
         problems = [f"{type(exc).__name__}: {exc}"]
     else:
-        services.metrics.record_reload(brain.version)
+        service.metrics.record_reload(brain.version)
         log.info("%s: reloaded: version %s", source, brain.version)
         return ReloadResult(True, brain.version)
-    services.metrics.record_reload(None)
-    version = services.brain.version
+    service.metrics.record_reload(None)
+    version = service.brain.version
     log.warning("%s: not reloaded, %d problem(s); still serving version %s",
                 source, len(problems), version)
     for problem in problems:

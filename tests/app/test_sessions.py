@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.adapters.telegram.sessions import Sessions
+from bot.app.sessions import Sessions
 from bot.dialogue.types import UserState
 from bot.storage import SqliteRepository, UserRecord
 

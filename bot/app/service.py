@@ -1,0 +1,256 @@
+"""The application layer: what every channel does with one input from one user.
+
+``BotService.handle(user, input, deliver)`` is the whole way of a message
+after its channel has translated it: flood limit → admin command or engine
+turn (under the user's lock: load state, run the engine, record events,
+``/forget``, save, count) → ``deliver`` (the channel shows the turn, still
+under the lock, so one user's replies keep their order). The Telegram adapter,
+the terminal chat and the tests all go through here, so what a tester sees in
+``migrant-bot chat`` is what a worker gets on Telegram.
+
+Nothing here imports a channel. A channel reports a user who blocked the bot
+by raising :class:`UserUnreachable` from ``deliver``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.app.activity import ActivityBuffer
+from bot.app.events import record_events
+from bot.app.flood import FloodGuard, Verdict
+from bot.app.reload import ReloadResult, reload_content
+from bot.app.sessions import Sessions
+from bot.brain import Brain, BrainHolder
+from bot.content.markup import strip_tags
+from bot.content.render import render_answer
+from bot.dialogue import commands
+from bot.dialogue.types import (
+    ButtonInput,
+    CommandInput,
+    Input,
+    Reply,
+    TextInput,
+    Turn,
+    UserState,
+)
+from bot.i18n.ui import ERROR_MESSAGE, FLOOD_MESSAGE
+from bot.ops.metrics import Metrics
+from bot.storage import Repository, open_repository
+
+__all__ = ["BotService", "Deliver", "UserRef", "UserUnreachable"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """Who sent an input, as far as the bot needs to know."""
+
+    id: int
+    language_code: str | None = None  # the client's language, e.g. Telegram's "my-MM"
+    private: bool = True  # a one-to-one chat (admin commands work only there)
+
+
+class UserUnreachable(Exception):
+    """Raised by ``deliver`` when the user has blocked the bot (the turn is not retried)."""
+
+
+Deliver = Callable[[Turn], Awaitable[None]]
+AdminHandler = Callable[["BotService", UserRef, str], Awaitable[str]]
+
+
+class BotService:
+    """The brain, storage, flood limits and metrics every channel shares."""
+
+    def __init__(self, holder: BrainHolder, *, admin_ids: frozenset[int] = frozenset(),
+                 database: str | os.PathLike[str] = ":memory:",
+                 flood: FloodGuard | None = None, metrics: Metrics | None = None) -> None:
+        self.holder = holder
+        self.admin_ids = admin_ids
+        self.database = database
+        self.flood = flood
+        # One registry per service, so several bots in one process count apart.
+        self.metrics = metrics or Metrics()
+        self.repo: Repository | None = None
+        self._sessions: Sessions | None = None
+        self._activity: ActivityBuffer | None = None
+        self._flusher: asyncio.Task[None] | None = None
+
+    # -- life cycle -------------------------------------------------------------
+    async def start(self, repo: Repository | None = None) -> None:
+        """Open the storage (``repo``, else ``database``) and start the counters."""
+        self.repo = repo or await open_repository(self.database)
+        self._sessions = Sessions(self.repo)
+        self._activity = ActivityBuffer(self.repo)
+        self._flusher = asyncio.create_task(self._activity.run())
+        self.metrics.set_content_version(self.brain.version)
+
+    async def stop(self) -> None:
+        """Write the last counters and close the storage; safe to call twice."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        if self.repo is None:
+            return  # never started (start-up failed before the storage opened)
+        try:
+            await self.activity.flush()  # the last seconds of /stats counters
+        except Exception:
+            log.exception("could not write the activity counters at shutdown")
+        await self.repo.close()
+        self.repo = None
+
+    @property
+    def brain(self) -> Brain:
+        """The current brain (replaced whole on reload)."""
+        return self.holder.brain
+
+    @property
+    def sessions(self) -> Sessions:
+        """User state storage; only valid between start and stop."""
+        if self._sessions is None:
+            raise RuntimeError("storage is not open yet (the service was not started)")
+        return self._sessions
+
+    @property
+    def activity(self) -> ActivityBuffer:
+        """The anonymous /stats counters, written in batches; valid like ``sessions``."""
+        if self._activity is None:
+            raise RuntimeError("storage is not open yet (the service was not started)")
+        return self._activity
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+    # -- the one entry point ----------------------------------------------------
+    async def handle(self, user: UserRef, message: Input,
+                     deliver: Deliver | None = None) -> Turn | None:
+        """Answer one input; ``deliver`` shows the turn. None: dropped (a flood)."""
+        verdict = self._flood_verdict(user)
+        if verdict is Verdict.DROP:
+            return None
+        if verdict is Verdict.NOTICE:
+            notice = await self._flood_notice(user, message)
+            if deliver is not None:
+                await self._deliver(user, deliver, notice)
+            return notice
+        admin = await self._admin_turn(user, message)
+        async with self.sessions.lock(user.id):
+            turn = admin or await self._turn(user, message)
+            if deliver is not None:
+                await self._deliver(user, deliver, turn)
+        return turn
+
+    async def _turn(self, user: UserRef, message: Input) -> Turn:
+        """Run the engine on the stored state, record events, store the new state."""
+        started = time.perf_counter()
+        state = await self.sessions.load(user.id)
+        turn = self.brain.engine.handle(state, message, user.language_code)
+        forgot = await record_events(self.sessions, user.id, turn.events, self.activity)
+        if forgot:
+            if self.flood is not None:
+                self.flood.forget(user.id)
+            # No id here: the log must not remember whom /forget was for.
+            log.info("a user asked to be forgotten; their data was deleted")
+        else:
+            await self.sessions.save(user.id, turn.state)
+        # Engine and storage only: showing the turn is the channel's time, not ours.
+        self.metrics.record_update(_kind(message), time.perf_counter() - started,
+                                   turn.events)
+        return turn
+
+    async def _deliver(self, user: UserRef, deliver: Deliver, turn: Turn) -> None:
+        try:
+            await deliver(turn)
+        except UserUnreachable:
+            await self.user_blocked(user.id)
+
+    # -- flood limits -------------------------------------------------------------
+    def _flood_verdict(self, user: UserRef) -> Verdict:
+        """Spend one input of the user's budget (admins have no limit)."""
+        if self.flood is None or self.is_admin(user.id):
+            return Verdict.ALLOW
+        verdict = self.flood.check(user.id)
+        if verdict is not Verdict.ALLOW:
+            self.metrics.record_flood(verdict.value)
+        return verdict
+
+    async def _flood_notice(self, user: UserRef, message: Input) -> Turn:
+        """Told once when over the limit; later inputs are dropped until it refills."""
+        log.info("user %d is over the flood limit; their updates are paused", user.id)
+        lang = await self.user_language(user)
+        text = self.interface_text(lang, FLOOD_MESSAGE)
+        if isinstance(message, ButtonInput):
+            # After a button press the notice is a pop-up: plain text, no markup.
+            return Turn([], UserState(), lang, notice=strip_tags(text))
+        return Turn([Reply(text)], UserState(), lang)
+
+    # -- admin commands ------------------------------------------------------------
+    async def _admin_turn(self, user: UserRef, message: Input) -> Turn | None:
+        """The reply to an admin command, or None (not one, or not allowed: then the
+        engine answers as it does for any unknown command, so it stays invisible)."""
+        if not isinstance(message, CommandInput):
+            return None
+        spec = commands.lookup(message.name)
+        if spec is None or not spec.admin:
+            return None
+        if not self.is_admin(user.id) or not user.private:
+            # Id and command name only: the argument is text the user typed.
+            log.warning("refused admin command /%s from user %d (%s)", message.name, user.id,
+                        "not a private chat" if self.is_admin(user.id) else "not an admin")
+            return None
+        log.info("admin %d: /%s", user.id, message.name)
+        handler: AdminHandler = spec.handler
+        text = await handler(self, user, message.arg)
+        return Turn([Reply(text)], UserState(), self.brain.content.default_language)
+
+    # -- what channels ask outside a turn ---------------------------------------------
+    async def user_language(self, user: UserRef) -> str:
+        """The user's chosen language, else their client's, else the default."""
+        stored: str | None = None
+        try:
+            record = await self.sessions.record(user.id)
+            stored = record.language if record else None
+        except Exception:  # storage may be what failed; the message still goes out
+            stored = None
+        return self.brain.engine.reply_language(UserState(language=stored), None,
+                                                user.language_code)
+
+    async def error_text(self, user: UserRef) -> str:
+        """"Something went wrong", in the user's language, with the emergency numbers."""
+        return self.interface_text(await self.user_language(user), ERROR_MESSAGE)
+
+    def interface_text(self, lang: str, message: str) -> str:
+        """An interface string translated, its {phone:…} placeholders filled from content."""
+        brain = self.brain
+        translated = brain.catalogs.gettext(lang, message)
+        return render_answer(brain.content, lang, translated, brain.catalogs.get(lang))
+
+    async def user_blocked(self, user_id: int) -> None:
+        """The user blocked the bot: keep their row, stop counting them as active."""
+        await self.sessions.mark_inactive(user_id)
+        log.info("user %d has blocked the bot; marked inactive", user_id)
+
+    async def reload(self, source: str) -> ReloadResult:
+        """Validate and swap in the content on disk; ``source`` names the trigger."""
+        return await reload_content(self, source)
+
+
+def _kind(message: Input) -> str:
+    """The metrics label of an input: text, command, button or other."""
+    if isinstance(message, TextInput):
+        return "text"
+    if isinstance(message, CommandInput):
+        return "command"
+    if isinstance(message, ButtonInput):
+        return "button"
+    return "other"
+
+
+# Admin commands register themselves with the command registry on import.
+from bot.app import admin as _admin  # noqa: E402,F401  (import for its side effect)

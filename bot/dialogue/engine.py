@@ -89,7 +89,11 @@ class Engine:
         categories = self.danger.detect(text)
         if categories:
             lang = self.reply_language(state, detect_language(text), client_language)
-            return self._danger(state, categories, lang)
+            # Danger told inside an everyday question ("my boss hits me; how do I change
+            # employer?"): the numbers first, and the question one tap away.
+            asked = self.matcher.match(text)
+            topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
+            return self._danger(state, categories, lang, topic)
         result = self.matcher.match(text)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
@@ -140,8 +144,10 @@ class Engine:
         return Turn([Reply(text, kb.main_menu())], state, lang)
 
     # -- danger ----------------------------------------------------------------
-    def _danger(self, state: UserState, categories: list[str], lang: str) -> Turn:
-        """The numbers that fit, in the text itself, then buttons to the topics."""
+    def _danger(self, state: UserState, categories: list[str], lang: str,
+                asked: str | None = None) -> Turn:
+        """The numbers that fit, in the text itself, then buttons to the topics that
+        help, and to the topic the message asked about (``asked``), if any."""
         tr = self.catalogs.get(lang)
         parts: list[str] = []
         related: list[str] = []
@@ -151,6 +157,8 @@ class Engine:
                 parts.append(render_answer(self.content, lang, answer, tr).strip())
             meta = next(c for c in self.content.danger_categories if c.id == category)
             related += [t for t in meta.related if t not in related]
+        if asked is not None and asked not in related:
+            related = [*related[:3], asked]
         reply = Reply("\n\n".join(parts), self._kb(lang).danger(related))
         events = [Event("matched", topic=categories[0], language=lang, outcome=DANGER_OUTCOME),
                   *(Event("danger", topic=c, language=lang) for c in categories)]

@@ -96,3 +96,16 @@ def test_unsure_replies_carry_the_danger_numbers(brain: Brain, lang: str) -> Non
         assert "{" not in text
         for numbers in danger_numbers:
             assert any(n and n in text for n in numbers), (lang, numbers, text)
+
+
+def test_danger_inside_an_everyday_question_offers_that_question_too(brain: Brain) -> None:
+    text = "how do i change employer? my boss beats me every day"
+    asked = brain.matcher.match("how do i change employer").topic
+    assert asked is not None
+    turn = brain.engine.handle(UserState(language="en"), TextInput(text))
+    assert [e.outcome for e in turn.events if e.kind == "matched"] == ["danger"]
+    [reply] = turn.replies
+    assert "191" in reply.text
+    offered = [callbacks.decode(d).arg for _, d in buttons(reply)  # type: ignore[union-attr]
+               if callbacks.decode(d).kind == "topic"]  # type: ignore[union-attr]
+    assert asked in offered and len(offered) <= 4

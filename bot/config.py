@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
     health_port: int = 8080
+    # Polling mode: where /healthz, /metrics and /reload listen. Loopback by default;
+    # the container image sets 0.0.0.0 so Docker can publish it (on the host's loopback).
+    health_listen: str = "127.0.0.1"
+    # How long a reply is retried through a Bot API outage before it is given up.
+    send_give_up_seconds: float = 120.0
     # NoDecode: a plain "1,2,3" rather than the JSON list pydantic-settings expects.
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"

@@ -37,6 +37,11 @@ class ActivityBuffer:
     def add(self, kind: str, language: str | None, topic: str | None = None) -> None:
         self._counts[(self._today(), kind, language, topic)] += 1
 
+    def merge(self, other: ActivityBuffer) -> None:
+        """Take over counts not written yet (the database was opened again)."""
+        self._counts.update(other._counts)
+        other._counts.clear()
+
     @property
     def pending(self) -> int:
         return sum(self._counts.values())

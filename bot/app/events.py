@@ -8,6 +8,7 @@ stop the answer; failing to forget must (the user was promised deletion).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.app.activity import ActivityBuffer
 from bot.app.sessions import Sessions
@@ -19,10 +20,13 @@ log = logging.getLogger(__name__)
 
 
 async def record_events(sessions: Sessions, user_id: int, events: list[Event],
-                        activity: ActivityBuffer) -> bool:
+                        activity: ActivityBuffer,
+                        failed: Callable[[str, BaseException], None] | None = None) -> bool:
     """Store the turn's events; True when the user asked to be forgotten.
 
-    The daily counters are added up in ``activity``, in memory (see activity.py)."""
+    The daily counters are added up in ``activity``, in memory (see activity.py).
+    A statistic that cannot be stored is reported to ``failed`` and the turn goes
+    on; a failed /forget raises (the worker must not be told it was done)."""
     forgot = False
     for event in events:
         if event.kind == "forget":
@@ -31,8 +35,10 @@ async def record_events(sessions: Sessions, user_id: int, events: list[Event],
             continue
         try:
             await _record(sessions, event, activity)
-        except Exception:
-            log.exception("could not record a %s event", event.kind)
+        except Exception as exc:
+            log.error("could not record a %s event (%s)", event.kind, type(exc).__name__)
+            if failed is not None:
+                failed(f"record_{event.kind}", exc)
     return forgot
 
 

@@ -19,13 +19,17 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from bot.app.activity import ActivityBuffer
 from bot.app.events import record_events
 from bot.app.flood import FloodGuard, Verdict
+from bot.app.inbox import Inbox
 from bot.app.reload import ReloadResult, reload_content
 from bot.app.sessions import Sessions
+from bot.app.storage_health import StorageHealth
+from bot.app.votes import VoteGuard
 from bot.brain import Brain, BrainHolder
 from bot.content.markup import strip_tags
 from bot.content.render import render_answer
@@ -80,28 +84,40 @@ class BotService:
         self.repo: Repository | None = None
         self._sessions: Sessions | None = None
         self._activity: ActivityBuffer | None = None
-        self._flusher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.votes = VoteGuard()
+        self.storage_health = StorageHealth(
+            None if str(database) == ":memory:" else Path(database))
+        self.inbox = Inbox(self._repo, self.metrics, self._storage_failed,
+                           self.storage_health.succeeded)
 
     # -- life cycle -------------------------------------------------------------
     async def start(self, repo: Repository | None = None) -> None:
         """Open the storage (``repo``, else ``database``) and start the counters."""
-        self.repo = repo or await open_repository(self.database)
-        self._sessions = Sessions(self.repo)
-        self._activity = ActivityBuffer(self.repo)
-        self._flusher = asyncio.create_task(self._activity.run())
+        self._attach(repo or await open_repository(self.database))
+        self._tasks = [asyncio.create_task(self.activity.run()),
+                       asyncio.create_task(self.inbox.run()),
+                       asyncio.create_task(self._watch_storage())]
         self.metrics.set_content_version(self.brain.version)
+
+    def _attach(self, repo: Repository) -> None:
+        self.repo = repo
+        self._sessions = Sessions(repo)
+        self._activity = ActivityBuffer(repo)
+        self.storage_health.opened()
 
     async def stop(self) -> None:
         """Write the last counters and close the storage; safe to call twice."""
-        if self._flusher is not None:
-            self._flusher.cancel()
-            self._flusher = None
+        for task in self._tasks:
+            task.cancel()
+        self._tasks = []
         if self.repo is None:
             return  # never started (start-up failed before the storage opened)
         try:
             await self.activity.flush()  # the last seconds of /stats counters
         except Exception:
             log.exception("could not write the activity counters at shutdown")
+        await self.inbox.flush()  # handled updates: not handled again at the next start
         await self.repo.close()
         self.repo = None
 
@@ -127,6 +143,48 @@ class BotService:
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
 
+    def _repo(self) -> Repository:
+        if self.repo is None:
+            raise RuntimeError("storage is not open yet (the service was not started)")
+        return self.repo
+
+    # -- storage faults -------------------------------------------------------------
+    def _storage_failed(self, operation: str, exc: BaseException) -> None:
+        """A write failed: the reply still goes out; /healthz says degraded until a
+        later write succeeds."""
+        self.storage_health.failed(operation, exc)
+        self.metrics.record_storage_error(operation)
+
+    async def check_storage(self) -> str | None:
+        """Reopen the database if its file was removed or replaced; the problem, if any."""
+        changed = self.storage_health.file_changed()
+        if changed is not None and self.repo is not None:
+            log.error("the database file was %s while the bot runs; opening it again",
+                      changed)
+            self.metrics.record_storage_error(f"file_{changed}")
+            try:
+                fresh = await open_repository(self.database)
+            except Exception as exc:
+                log.error("could not open the database again: %s", exc)
+            else:
+                old, pending = self.repo, self._activity
+                self._attach(fresh)
+                if pending is not None:  # counters not written yet go to the new file
+                    self.activity.merge(pending)
+                try:
+                    await old.close()
+                except Exception:
+                    log.debug("closing the old database failed", exc_info=True)
+        return self.storage_health.problem()
+
+    async def _watch_storage(self, every: float = 10.0) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.check_storage()
+            except Exception:
+                log.exception("storage check failed")
+
     # -- the one entry point ----------------------------------------------------
     async def handle(self, user: UserRef, message: Input,
                      deliver: Deliver | None = None) -> Turn | None:
@@ -147,22 +205,46 @@ class BotService:
         return turn
 
     async def _turn(self, user: UserRef, message: Input) -> Turn:
-        """Run the engine on the stored state, record events, store the new state."""
+        """Run the engine on the stored state, record events, store the new state.
+
+        Storage faults never cost the worker their answer: a state that cannot be
+        read is taken as new, one that cannot be saved is lost (logged, counted,
+        /healthz degraded). Only /forget fails loudly: deletion was promised."""
         started = time.perf_counter()
-        state = await self.sessions.load(user.id)
+        try:
+            state = await self.sessions.load(user.id)
+        except Exception as exc:
+            log.error("storage: could not read a user's state (%s); answering without it",
+                      type(exc).__name__)
+            self._storage_failed("load_user", exc)
+            state = UserState()
         turn = self.brain.engine.handle(state, message, user.language_code)
-        forgot = await record_events(self.sessions, user.id, turn.events, self.activity)
+        turn = self._one_vote_each(user, turn)
+        forgot = await record_events(self.sessions, user.id, turn.events, self.activity,
+                                     self._storage_failed)
         if forgot:
             if self.flood is not None:
                 self.flood.forget(user.id)
+            self.votes.forget(user.id)
             # No id here: the log must not remember whom /forget was for.
             log.info("a user asked to be forgotten; their data was deleted")
         else:
-            await self.sessions.save(user.id, turn.state)
+            try:
+                await self.sessions.save(user.id, turn.state)
+            except Exception as exc:
+                log.error("storage: could not save a user's state (%s); the reply is sent "
+                          "anyway", type(exc).__name__)
+                self._storage_failed("save_user", exc)
         # Engine and storage only: showing the turn is the channel's time, not ours.
         self.metrics.record_update(_kind(message), time.perf_counter() - started,
                                    turn.events)
         return turn
+
+    def _one_vote_each(self, user: UserRef, turn: Turn) -> Turn:
+        """A second vote of the same user on the same answer is thanked, not counted."""
+        events = [e for e in turn.events if e.kind != "feedback"
+                  or self.votes.first_vote(user.id, e.topic or "")]
+        return turn if len(events) == len(turn.events) else replace(turn, events=events)
 
     async def _deliver(self, user: UserRef, deliver: Deliver, turn: Turn) -> None:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,8 @@ from dataclasses import replace
 
 from bot.dialogue.types import UserState
 from bot.storage.base import Repository, UserRecord, utc_today
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Sessions"]
 
@@ -78,9 +81,13 @@ class Sessions:
             self._remember(user_id, new)
 
     async def forget(self, user_id: int) -> None:
-        """Delete everything stored about the user."""
+        """Delete everything stored about the user, in the files and in memory."""
         await self.repo.delete_user(user_id)
-        self._remember(user_id, None)
+        self._cache.pop(user_id, None)
+        try:
+            await self.repo.forget_traces()  # the deleted row out of the write-ahead log
+        except Exception:  # deleted already; the log is emptied at the next checkpoint
+            log.exception("could not empty the write-ahead log after /forget")
 
     async def mark_inactive(self, user_id: int) -> None:
         """The user blocked the bot: keep the row, stop counting them as active."""

@@ -49,6 +49,17 @@ class Metrics:
                              "Updates not handled because a user sent too many too fast, "
                              "by what was done (notice: told once; drop: ignored)",
                              ["action"], registry=r)
+        self.intake = Counter("migrantbot_intake_total",
+                              "Updates through the durable inbox, by what happened: stored, "
+                              "duplicate (delivered again, not handled twice), resumed "
+                              "(handled after a restart), skipped (could not be read)",
+                              ["event"], registry=r)
+        self.storage_errors = Counter("migrantbot_storage_errors_total",
+                                      "Storage operations that failed (the reply was still "
+                                      "sent), by operation", ["operation"], registry=r)
+        self.sends_given_up = Counter("migrantbot_sends_given_up_total",
+                                      "Bot API calls given up after retrying for the "
+                                      "configured time, by method", ["method"], registry=r)
         self._version: str | None = None
 
     def set_content_version(self, version: str) -> None:
@@ -84,6 +95,16 @@ class Metrics:
 
     def record_flood(self, action: str) -> None:
         self.flood.labels(action=action).inc()
+
+    def record_intake(self, event: str, count: int = 1) -> None:
+        if count:
+            self.intake.labels(event=event).inc(count)
+
+    def record_storage_error(self, operation: str) -> None:
+        self.storage_errors.labels(operation=operation).inc()
+
+    def record_send_given_up(self, method: str) -> None:
+        self.sends_given_up.labels(method=method).inc()
 
     def record_error(self, error: BaseException) -> None:
         self.errors.labels(type=type(error).__name__).inc()

@@ -3,6 +3,7 @@
 import os
 
 from bot.storage.base import (
+    INBOX_RETENTION,
     UNMATCHED_RETENTION,
     ActivityCount,
     FeedbackCount,
@@ -14,6 +15,7 @@ from bot.storage.base import (
 from bot.storage.sqlite import SqliteRepository
 
 __all__ = [
+    "INBOX_RETENTION",
     "UNMATCHED_RETENTION",
     "ActivityCount",
     "FeedbackCount",

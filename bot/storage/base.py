@@ -7,10 +7,12 @@ server database can be added later without touching the adapter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = [
+    "INBOX_RETENTION",
     "UNMATCHED_RETENTION",
     "ActivityCount",
     "FeedbackCount",
@@ -29,6 +31,9 @@ def utc_today() -> dt.date:
 
 
 # Unmatched questions are kept at most this long (the /privacy text promises 90 days).
+# Handled update ids are kept this long to recognise a re-delivered update (Telegram
+# keeps an unconfirmed update for 24 hours).
+INBOX_RETENTION = dt.timedelta(hours=48)
 UNMATCHED_RETENTION = dt.timedelta(days=90)
 
 
@@ -136,6 +141,26 @@ class Repository(Protocol):
     async def activity(self, since: dt.date, until: dt.date | None = None,
                        ) -> list[ActivityCount]:
         """The daily counters from ``since`` to ``until`` (both included; default: today)."""
+        ...
+
+    async def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Store updates (id, payload) durably; return the ids not seen before."""
+        ...
+
+    async def inbox_finish(self, update_ids: Sequence[int], state: str = "done") -> None:
+        """Mark updates handled (``done``) or unreadable (``skipped``); drop their payload."""
+        ...
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """Updates stored but not yet handled (after a crash), oldest first."""
+        ...
+
+    async def inbox_purge(self, now: dt.datetime | None = None) -> int:
+        """Forget handled update ids older than ``INBOX_RETENTION``; return how many."""
+        ...
+
+    async def forget_traces(self) -> None:
+        """Make deleted rows unrecoverable from the files (write-ahead log included)."""
         ...
 
     async def ping(self) -> None:

@@ -81,6 +81,19 @@ MIGRATIONS: tuple[Migration, ...] = (
            SELECT '', topic, language, up, down FROM feedback""",
         "DROP TABLE feedback",
     )),
+    Migration(4, "durable inbox of updates", (
+        # An update is written here before Telegram is told it arrived (polling
+        # offset, webhook 200), handled, then marked done: a crash loses nothing.
+        # The payload (the worker's message with their id) is kept only until the
+        # update is handled; the id stays a while to recognise a re-delivery.
+        """CREATE TABLE inbox (
+               update_id INTEGER PRIMARY KEY,
+               payload   TEXT,                     -- NULL once handled
+               state     TEXT NOT NULL,            -- pending | done | skipped
+               received  TEXT NOT NULL             -- UTC, ISO 8601 to the second
+           )""",
+        "CREATE INDEX inbox_state ON inbox (state, received)",
+    )),
 )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiosqlite
 
 from bot.storage.base import (
+    INBOX_RETENTION,
     UNMATCHED_RETENTION,
     ActivityCount,
     FeedbackCount,
@@ -65,9 +68,19 @@ class SqliteRepository:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows (a forgotten user, a handled update's message) are
+            # overwritten with zeros, not left readable in free pages.
+            await db.execute("PRAGMA secure_delete=ON")
             repo = cls(db, path)
             repo.schema_version = await apply_migrations(db)
+            # A database the bot cannot write would fail on the first answer: say so now.
+            await db.execute("BEGIN IMMEDIATE")
+            await db.execute("ROLLBACK")
             await repo.purge_unmatched()
+            await repo.inbox_purge()
+        except sqlite3.Error as exc:
+            await db.close()
+            raise StorageError(f"cannot use database {path}: {exc}") from exc
         except BaseException:
             await db.close()
             raise
@@ -202,6 +215,63 @@ class SqliteRepository:
         return [UnmatchedCount(r[0], r[1], int(r[2]),
                                dt.datetime.fromisoformat(r[3]).replace(tzinfo=dt.UTC))
                 for r in rows]
+
+    # -- durable inbox ---------------------------------------------------------------
+    async def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Store updates (id, payload) in one transaction; return the ids not seen before."""
+        if not updates:
+            return []
+        received = _iso(_utcnow())
+        new: list[int] = []
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for update_id, payload in updates:
+                cur = await self._db.execute(
+                    "INSERT INTO inbox (update_id, payload, state, received) "
+                    "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
+                    (update_id, payload, received))
+                if cur.rowcount > 0:
+                    new.append(update_id)
+                await cur.close()
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+        await self._db.execute("COMMIT")
+        return new
+
+    async def inbox_finish(self, update_ids: Sequence[int], state: str = "done") -> None:
+        """Mark updates handled (``done``) or unreadable (``skipped``); drop their payload."""
+        ids = list(update_ids)
+        for start in range(0, len(ids), 500):  # SQLite allows ~1000 parameters
+            chunk = ids[start:start + 500]
+            await self._db.execute(
+                f"UPDATE inbox SET state = ?, payload = NULL WHERE update_id IN "
+                f"({','.join('?' * len(chunk))})", (state, *chunk))
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """Updates stored but not yet handled (after a crash), oldest first."""
+        async with self._db.execute("SELECT update_id, payload FROM inbox WHERE state = "
+                                    "'pending' ORDER BY update_id") as cur:
+            rows = await cur.fetchall()
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def inbox_purge(self, now: dt.datetime | None = None) -> int:
+        """Forget handled update ids older than ``INBOX_RETENTION``; return how many."""
+        cutoff = _iso((now or _utcnow()) - INBOX_RETENTION)
+        cur = await self._db.execute("DELETE FROM inbox WHERE state != 'pending' AND "
+                                     "received < ?", (cutoff,))
+        deleted = cur.rowcount
+        await cur.close()
+        return max(deleted, 0)
+
+    async def forget_traces(self) -> None:
+        """Copy the write-ahead log into the database and empty it: with secure_delete
+        the deleted rows are then gone from both files."""
+        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+            row = await cur.fetchone()
+        if row is not None and row[0]:  # busy: a reader (backup, report) holds the log
+            log.warning("the write-ahead log could not be emptied now (a reader is "
+                        "open); it is emptied at the next checkpoint")
 
     async def ping(self) -> None:
         """Raise unless the database answers ``SELECT 1`` (ValueError once closed)."""

@@ -1,7 +1,9 @@
-"""Retries: network errors with backoff, RetryAfter waited out, BadRequest never."""
+"""Retries through outages for a bounded time: network errors with backoff, RetryAfter
+waited out, BadRequest and Forbidden never; a call given up is reported."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -42,11 +44,26 @@ async def test_network_errors_are_retried_until_success() -> None:
     assert callback.attempts == 3
 
 
-async def test_network_errors_give_up_after_the_retries() -> None:
-    callback = Flaky(*[NetworkError("down")] * 5)
+async def test_network_errors_give_up_after_the_time_and_say_so() -> None:
+    given_up: list[str] = []
+    callback = Flaky(*[NetworkError("down")] * 1000)
+    started = time.monotonic()
     with pytest.raises(NetworkError):
-        await run(limiter(network_retries=2), callback)
-    assert callback.attempts == 3
+        await run(limiter(give_up_after=0.3, on_give_up=given_up.append), callback)
+    assert 0.2 <= time.monotonic() - started < 1.0
+    assert callback.attempts > 3  # kept trying for the whole time, not three times
+    assert given_up == ["sendMessage"]
+
+
+async def test_a_button_answer_is_not_retried_for_long() -> None:
+    # Telegram forgets a callback query after about 15 s.
+    assert ResilientRateLimiter(give_up_after=600).retry_seconds("answerCallbackQuery") <= 15
+    callback = Flaky(*[NetworkError("down")] * 10_000)
+    short = limiter(give_up_after=600, short_lived={"answerCallbackQuery": 0.2})
+    started = time.monotonic()
+    with pytest.raises(NetworkError):
+        await short.process_request(callback, (), {}, "answerCallbackQuery", {}, None)
+    assert time.monotonic() - started < 1
 
 
 @pytest.mark.parametrize("error", [BadRequest("Chat not found"), Forbidden("blocked")])
@@ -57,7 +74,16 @@ async def test_permanent_errors_are_not_retried(error: Exception) -> None:
     assert callback.attempts == 1
 
 
-async def test_retry_after_is_waited_out_by_the_rate_limiter() -> None:
-    callback = Flaky(RetryAfter(0), RetryAfter(0))
-    assert await run(limiter(max_retries=3), callback) == {"ok": True}
-    assert callback.attempts == 3
+async def test_retry_after_is_waited_out_for_as_long_as_telegram_asks() -> None:
+    callback = Flaky(*[RetryAfter(0)] * 20)
+    assert await run(limiter(), callback) == {"ok": True}
+    assert callback.attempts == 21
+
+
+async def test_a_retry_after_beyond_the_deadline_gives_up_at_once() -> None:
+    given_up: list[str] = []
+    callback = Flaky(RetryAfter(60))
+    started = time.monotonic()
+    with pytest.raises(RetryAfter):
+        await run(limiter(give_up_after=5, on_give_up=given_up.append), callback)
+    assert time.monotonic() - started < 1 and given_up == ["sendMessage"]

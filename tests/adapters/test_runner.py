@@ -36,7 +36,7 @@ async def test_the_lock_is_held_while_running_and_released_after(
     port = free_port()
     async with bot_running(fake, holder, db, health_port=port):
         assert read_live_info(db) == {"pid": os.getpid(), "health_port": port,
-                                      "listen": "0.0.0.0", "mode": "polling"}
+                                      "listen": "127.0.0.1", "mode": "polling"}
     assert read_live_info(db) is None
 
 
@@ -91,7 +91,7 @@ async def test_a_taken_health_port_names_the_setting_and_releases_the_lock(
         fake: FakeBotAPI, holder: BrainHolder, tmp_path: Path) -> None:
     db = tmp_path / "bot.sqlite3"
     with socket.socket() as taken:
-        taken.bind(("0.0.0.0", 0))
+        taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = int(taken.getsockname()[1])
         mark = fake.call_count()
@@ -99,7 +99,7 @@ async def test_a_taken_health_port_names_the_setting_and_releases_the_lock(
             async with bot_running(fake, holder, db, health_port=port):
                 pytest.fail("the bot must not run without its port")
     assert error.value.variable == "HEALTH_PORT"
-    assert f"cannot listen on 0.0.0.0:{port}" in str(error.value)
+    assert f"cannot listen on 127.0.0.1:{port}" in str(error.value)
     assert not fake.calls(since=mark, method="getMe"), "refused before any Bot API call"
     assert read_live_info(db) is None
 
@@ -124,7 +124,7 @@ def test_the_command_serves_health_reloads_on_sighup_and_refuses_a_twin(
         try:
             _wait(lambda: api.calls(method="getUpdates"), timeout=30)
             assert read_live_info(db) == {"pid": process.pid, "health_port": port,
-                                          "listen": "0.0.0.0", "mode": "polling"}
+                                          "listen": "127.0.0.1", "mode": "polling"}
             health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
             assert health.status_code == 200 and health.json()["database"] == "ok"
 

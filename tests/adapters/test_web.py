@@ -31,7 +31,8 @@ async def server(fake: FakeBotAPI, holder: BrainHolder,
     """A polling bot with its health server; yields (app, base URL of the server)."""
     port = free_port()
     db = tmp_path_factory.mktemp("web") / "bot.sqlite3"
-    async with bot_running(fake, holder, db, health_port=port) as app:
+    # All addresses (loopback is the default): the reload test comes from another one.
+    async with bot_running(fake, holder, db, health_port=port, health_listen="0.0.0.0") as app:
         yield app, f"http://127.0.0.1:{port}"
 
 

@@ -12,6 +12,7 @@ from telegram.ext import Application, BaseRateLimiter, Defaults
 
 from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import register_handlers
+from bot.adapters.telegram.intake import InboxApplication, InboxBot, resume
 from bot.adapters.telegram.logs import add_log_context
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.request import AiohttpRequest
@@ -34,6 +35,7 @@ POLL_TIMEOUT = dt.timedelta(seconds=25)  # long-poll wait inside getUpdates
 # (Telegram allows ~30 messages/s per bot anyway); more only adds pool contention.
 CONCURRENT_UPDATES = 16
 REPLY_CONNECTIONS = 256  # python-telegram-bot's default pool for the bot's own requests
+SEND_READ_TIMEOUT = 15.0  # seconds: longer than a slow Bot API takes (~10 s)
 
 
 def build_application(settings: Settings, holder: BrainHolder, *,
@@ -44,8 +46,32 @@ def build_application(settings: Settings, holder: BrainHolder, *,
                          database=settings.database_path,
                          flood=FloodGuard() if flood_limits else None)
 
+    limiter = rate_limiter or ResilientRateLimiter(
+        give_up_after=settings.send_give_up_seconds,
+        on_give_up=service.metrics.record_send_given_up)
+    defaults = Defaults(parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    bot = InboxBot(
+        settings.token(),
+        base_url=settings.telegram_base_url,
+        base_file_url=_file_url(settings.telegram_base_url),
+        # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
+        # getUpdates runs one at a time, replies as many as are in flight. A reply
+        # waits up to SEND_READ_TIMEOUT for its answer: a slow but working Bot API
+        # must not make it time out and be sent twice.
+        request=AiohttpRequest(REPLY_CONNECTIONS, read_timeout=SEND_READ_TIMEOUT),
+        get_updates_request=AiohttpRequest(1),
+        defaults=defaults,
+        rate_limiter=limiter,
+    )
+
     async def startup(app: App) -> None:
         await service.start()
+        # From here on, updates are stored before Telegram is told they arrived.
+        bot.intake.inbox, bot.intake.metrics = service.inbox, service.metrics
+        resumed = await resume(app)
+        if resumed:
+            log.info("%d update(s) from before the last stop queued again", resumed)
         await register_commands(app.bot, service.brain, service.admin_ids)
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
                  app.bot.username, settings.bot_mode, service.brain.version,
@@ -54,19 +80,10 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     async def shutdown(app: App) -> None:
         await service.stop()
 
-    defaults = Defaults(parse_mode=ParseMode.HTML,
-                        link_preview_options=LinkPreviewOptions(is_disabled=True))
     app: App = (
         Application.builder()
-        .token(settings.token())
-        .base_url(settings.telegram_base_url)
-        .base_file_url(_file_url(settings.telegram_base_url))
-        # aiohttp with JSON bodies (request.py); pool sizes as PTB's own defaults:
-        # getUpdates runs one at a time, replies as many as are in flight.
-        .request(AiohttpRequest(REPLY_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(1))
-        .defaults(defaults)
-        .rate_limiter(rate_limiter or ResilientRateLimiter())
+        .bot(bot)
+        .application_class(InboxApplication)
         # Different users in parallel; one user's turns are serialised by Sessions.lock.
         .concurrent_updates(concurrency)
         .post_init(startup)

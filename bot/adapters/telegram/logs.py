@@ -37,8 +37,8 @@ __all__ = [
 REDACTED = "[REDACTED]"
 # Loggers that would print request URLs (and so the token) at INFO or DEBUG.
 NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp")
-# Loggers that print updates and API parameters (user ids beside text) at DEBUG.
-PRIVATE_LOGGERS = ("telegram",)
+# Loggers that print updates and API or SQL parameters (user ids beside text) at DEBUG.
+PRIVATE_LOGGERS = ("telegram", "aiosqlite")
 # Before every other handler (the conversation is in group 0).
 LOG_CONTEXT_GROUP = -1
 _REGISTERED = "log_context_registered"

@@ -25,11 +25,7 @@ from bot.adapters.telegram.web import WebServer
 from bot.config import ConfigError, Settings
 from bot.ops.dblock import LiveLock, read_live_info
 
-__all__ = ["POLLING_LISTEN", "AlreadyRunning", "running"]
-
-# Polling mode: all addresses, because in a container the host reaches the server
-# through the bridge; the compose file publishes it on the host's loopback only.
-POLLING_LISTEN = "0.0.0.0"
+__all__ = ["AlreadyRunning", "running"]
 
 
 class AlreadyRunning(Exception):
@@ -133,5 +129,5 @@ def _address(settings: Settings) -> tuple[str, int | None, str]:
     """(listen address, port or None for no server, the variable naming the port)."""
     if settings.bot_mode == "webhook":
         return settings.webhook_listen, settings.webhook_port, "WEBHOOK_PORT"
-    return POLLING_LISTEN, settings.health_port or None, "HEALTH_PORT"
+    return settings.health_listen, settings.health_port or None, "HEALTH_PORT"
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import tornado.web
-from telegram import Update
 from telegram.ext import ExtBot
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from bot.adapters.telegram.application import App, service_of
+from bot.adapters.telegram.intake import InboxBot, read_update
 from bot.app import BotService
 from bot.ops.metrics import CONTENT_TYPE
 from bot.storage.base import Repository
@@ -80,11 +80,24 @@ class HealthHandler(_Handler):
         if reasons:
             self.reply(503, {"status": "unavailable", "reasons": reasons})
             return
+        # Degraded: the bot answers, but something an operator must look at is wrong.
+        degraded: list[str] = []
+        storage = await service.check_storage()  # also reopens a replaced database file
+        if storage:
+            degraded.append(f"database: {storage}")
+        polling = polling_problem(self.shared.app)
+        if polling:
+            degraded.append(f"polling: {polling}")
         # Content is always loaded: the bot does not start without it, and a failed
         # reload keeps the previous content.
-        self.reply(200, {"status": "ok", "content_version": service.brain.version,
-                         "database": "ok",
-                         "uptime_seconds": round(time.monotonic() - self.shared.started, 1)})
+        body: dict[str, Any] = {
+            "status": "degraded" if degraded else "ok",
+            "content_version": service.brain.version,
+            "database": "degraded" if storage else "ok",
+            "uptime_seconds": round(time.monotonic() - self.shared.started, 1)}
+        if degraded:
+            body["reasons"] = degraded
+        self.reply(200, body)
 
 
 class MetricsHandler(_Handler):
@@ -129,14 +142,27 @@ class WebhookHandler(_Handler):
             return
         app = self.shared.app
         try:
-            update = Update.de_json(json.loads(self.request.body), app.bot)
+            data = json.loads(self.request.body)
+            update_id = data["update_id"]
+            if not isinstance(update_id, int):
+                raise TypeError("update_id")
         except Exception as exc:  # bad JSON or not an update; never the body in the log
             log.warning("webhook: could not read an update: %s", type(exc).__name__)
             self.reply(400, {"ok": False})
             return
-        if isinstance(app.bot, ExtBot):
-            app.bot.insert_callback_data(update)  # as PTB's own webhook server does
-        await app.update_queue.put(update)
+        inbox = self.shared.service.inbox
+        bot = app.bot
+        update = read_update(data, bot, self.shared.service.metrics)
+        # Stored before the 200: Telegram forgets the update once it has the answer.
+        new = await inbox.accept([(update_id, json.dumps(data, ensure_ascii=False))])
+        if update is None:  # logged and counted; answering 200 stops the re-deliveries
+            await inbox.finish(update_id, "skipped")
+            self.reply(200, {"ok": True})
+            return
+        if update_id in new:
+            if isinstance(bot, ExtBot):
+                bot.insert_callback_data(update)  # as PTB's own webhook server does
+            await app.update_queue.put(update)
         self.reply(200, {"ok": True})
 
 
@@ -193,6 +219,24 @@ async def database_problem(repo: Repository | None) -> str | None:
     except Exception as exc:
         return f"{type(exc).__name__}"
     return None
+
+
+# Polling counts as stuck when getUpdates has not answered for this long (its own
+# wait is 25 s; a few failed attempts in a row are normal on a bad network).
+POLL_STALL_SECONDS = 90.0
+
+
+def polling_problem(app: App) -> str | None:
+    """Why polling makes no progress, or None (also None in webhook mode)."""
+    updater = app.updater
+    bot = app.bot
+    if updater is None or not updater.running or not isinstance(bot, InboxBot):
+        return None
+    silent = time.monotonic() - bot.intake.last_poll_ok
+    if silent < POLL_STALL_SECONDS:
+        return None
+    error = bot.intake.poll_error or "no answer"
+    return f"getUpdates has not answered for {silent:.0f} s ({error})"
 
 
 def is_loopback(address: str | None) -> bool:

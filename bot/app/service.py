@@ -229,6 +229,8 @@ class BotService:
             # No id here: the log must not remember whom /forget was for.
             log.info("a user asked to be forgotten; their data was deleted")
         else:
+            if self.storage_health.file_changed():  # a stat: cheap, and no row is lost
+                await self.check_storage()
             try:
                 await self.sessions.save(user.id, turn.state)
             except Exception as exc:

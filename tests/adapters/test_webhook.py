@@ -99,3 +99,35 @@ async def test_health_and_metrics_share_the_webhook_port(
     assert 'migrantbot_updates_total{kind="command"} ' in metrics.text
     # Only the webhook path takes updates; nothing else on the port does.
     assert (await client.post(f"{base}/other-path", json={})).status_code == 404
+
+
+async def test_an_update_delivered_twice_is_answered_once(
+        hook: str, client: httpx.AsyncClient, fake: FakeBotAPI, updates: Updates) -> None:
+    """Telegram (or a proxy) may post an update again: the inbox knows its id."""
+    user = next(_user_ids)
+    update = updates.message(user, "/menu")
+    update["update_id"] = fake.next_update_id()
+    mark = fake.call_count()
+    for _ in range(3):
+        response = await client.post(hook, json=update,
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert response.status_code == 200
+    await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == user, since=mark)
+    await asyncio.sleep(0.5)
+    assert len([c for c in fake.calls(chat_id=user, since=mark)
+                if c.method == "sendMessage"]) == 1
+
+
+async def test_an_unreadable_update_is_acknowledged_and_skipped(
+        hook: str, client: httpx.AsyncClient, fake: FakeBotAPI, updates: Updates) -> None:
+    """200, so Telegram stops re-sending it; the next update is answered as usual."""
+    bad = {"update_id": fake.next_update_id(), "poll": {"id": "7"}}
+    response = await client.post(hook, json=bad,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status_code == 200
+    user = next(_user_ids)
+    update = updates.message(user, "/menu")
+    update["update_id"] = fake.next_update_id()
+    mark = fake.call_count()
+    await client.post(hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    await fake.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == user, since=mark)

@@ -98,10 +98,33 @@ class FailRule:
 
 
 @dataclass
+class Outage:
+    """Answer every call of ``method`` with an error until ``until`` (monotonic time)."""
+
+    method: str
+    status: int
+    description: str
+    until: float
+    parameters: JSON | None = None
+
+
+@dataclass
+class Slowness:
+    """Delay the answer of every call of ``method`` by ``delay`` s until ``until``; the
+    call still takes effect at once (a slow Bot API that did deliver the message)."""
+
+    method: str
+    delay: float
+    until: float
+
+
+@dataclass
 class _State:
     updates: list[JSON] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     rules: list[FailRule] = field(default_factory=list)
+    outages: list[Outage] = field(default_factory=list)
+    slow: list[Slowness] = field(default_factory=list)
     message_ids: dict[int, int] = field(default_factory=dict)
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     webhook: JSON = field(default_factory=dict)
@@ -210,6 +233,18 @@ class FakeBotAPI:
         with self._lock:
             self._state.rules.append(FailRule(method, status, description, parameters,
                                               chat_id, times))
+
+    def outage(self, method: str, status: int, description: str, seconds: float, *,
+               parameters: JSON | None = None) -> None:
+        """Fail every ``method`` call for the next ``seconds`` (e.g. 502 or 429)."""
+        with self._lock:
+            self._state.outages.append(Outage(method, status, description,
+                                              time.monotonic() + seconds, parameters))
+
+    def slow_down(self, method: str, delay: float, seconds: float) -> None:
+        """For the next ``seconds``, answer ``method`` only after ``delay`` seconds."""
+        with self._lock:
+            self._state.slow.append(Slowness(method, delay, time.monotonic() + seconds))
 
     def calls(self, method: str | None = None, chat_id: int | None = None,
               since: int = 0) -> list[Call]:
@@ -334,10 +369,18 @@ class FakeBotAPI:
         if token != self.token:
             call.status = 401
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        outage = self._outage(method)
+        if outage is not None:
+            call.status = outage.status
+            error: JSON = {"ok": False, "error_code": outage.status,
+                     "description": outage.description}
+            if outage.parameters:
+                error["parameters"] = outage.parameters
+            return outage.status, error
         failure = self._take_failure(method, params)
         if failure is not None:
             call.status = failure.status
-            error: JSON = {"ok": False, "error_code": failure.status,
+            error = {"ok": False, "error_code": failure.status,
                            "description": failure.description}
             if failure.parameters:
                 error["parameters"] = failure.parameters
@@ -351,7 +394,22 @@ class FakeBotAPI:
         call.result = result
         with self._lock:
             self._state.ok_counts[method] = self._state.ok_counts.get(method, 0) + 1
+        delay = self._delay(method)
+        if delay:
+            await asyncio.sleep(delay)  # done already; only the answer is late
         return 200, {"ok": True, "result": result}
+
+    def _outage(self, method: str) -> Outage | None:
+        now = time.monotonic()
+        with self._lock:
+            return next((o for o in self._state.outages
+                         if o.method == method and now < o.until), None)
+
+    def _delay(self, method: str) -> float:
+        now = time.monotonic()
+        with self._lock:
+            return max((s.delay for s in self._state.slow
+                        if s.method == method and now < s.until), default=0.0)
 
     def _take_failure(self, method: str, params: JSON) -> FailRule | None:
         chat_id = params.get("chat_id")

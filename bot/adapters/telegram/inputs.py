@@ -71,7 +71,7 @@ def _is_command(message: Message) -> bool:
 def _command(text: str, message: Message, bot_username: str) -> CommandInput | None:
     """The command, or None when it is addressed to another bot (/start@other_bot)."""
     first = next(e for e in message.entities if e.offset == 0)
-    name, _, target = message.parse_entity(first)[1:].partition("@")
+    name, _, target = _utf16_slice(text, 0, first.length)[1:].partition("@")
     if target and target.lower() != bot_username.lower():
         return None
     arg = _utf16_slice(text, first.offset + first.length, None).strip()
@@ -84,7 +84,8 @@ def _strip_mentions(message: Message, text: str, bot_username: str,
     spans: list[tuple[int, int]] = []
     for entity in message.entities:
         if entity.type == MessageEntity.MENTION:
-            if message.parse_entity(entity)[1:].lower() == bot_username.lower():
+            mention = _utf16_slice(text, entity.offset, entity.offset + entity.length)
+            if mention[1:].lower() == bot_username.lower():
                 spans.append((entity.offset, entity.offset + entity.length))
         elif entity.type == MessageEntity.TEXT_MENTION and entity.user is not None \
                 and bot_id is not None and entity.user.id == bot_id:
@@ -103,4 +104,6 @@ def _utf16_slice(text: str, start: int, end: int | None) -> str:
     """Slice by UTF-16 code units, the unit of Telegram's entity offsets."""
     encoded = text.encode("utf-16-le")
     stop = None if end is None else end * 2
-    return encoded[start * 2:stop].decode("utf-16-le")
+    # An entity whose edge splits an emoji (a surrogate pair) is malformed: keep what
+    # can be read instead of failing the whole message.
+    return encoded[start * 2:stop].decode("utf-16-le", errors="ignore")

@@ -51,7 +51,7 @@ class ResilientRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` whose calls are retried through outages for a bounded time."""
 
     def __init__(self, *, give_up_after: float = DEFAULT_GIVE_UP_AFTER,
-                 backoff: float = 0.5, max_backoff: float = 8.0,
+                 backoff: float = 0.5, max_backoff: float = 4.0,
                  on_give_up: Callable[[str], None] | None = None,
                  short_lived: dict[str, float] | None = None, **limits: Any) -> None:
         super().__init__(max_retries=0, **limits)  # 429s are retried below, by time

@@ -62,6 +62,17 @@ def test_a_text_mention_of_the_bot_counts() -> None:
     assert convert(text, chat=GROUP, entities=[entity]) == TextInput("please: wages")
 
 
+def test_an_entity_that_splits_an_emoji_does_not_raise() -> None:
+    """Offsets are UTF-16 code units; a client (or a forger) may cut a surrogate pair."""
+    text = "😀@migrant_test_bot wages"
+    for offset, length in [(0, 1), (1, 1), (1, 30), (40, 5)]:
+        split = {"type": "mention", "offset": offset, "length": length}
+        result = convert(text, chat=GROUP, entities=[split])
+        assert result is None or isinstance(result, (TextInput, CommandInput))
+    command = {"type": "bot_command", "offset": 0, "length": 2}
+    assert isinstance(convert("/😀 hi", entities=[command]), (CommandInput, type(None)))
+
+
 PHOTO = [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]
 
 

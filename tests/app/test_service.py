@@ -133,3 +133,23 @@ async def test_the_error_text_has_the_numbers_in_the_users_language(
 async def test_handle_before_start_says_what_is_wrong(holder: BrainHolder) -> None:
     with pytest.raises(RuntimeError, match="not started"):
         await BotService(holder).handle(UserRef(WORKER), CommandInput("menu"))
+
+
+async def test_one_vote_per_user_per_answer(service: BotService) -> None:
+    vote = callbacks.encode("feedback", "wages_unpaid", "u", lang="en")
+    for _ in range(30):
+        turn = await service.handle(UserRef(ADMIN), ButtonInput(vote))  # no flood limit
+        assert turn is not None and turn.notice  # always thanked
+    await service.activity.flush()
+    counts = await service.repo.feedback_counts()  # type: ignore[union-attr]
+    assert [(c.topic, c.up, c.down) for c in counts] == [("wages_unpaid", 1, 0)]
+    # Another answer, or another user, counts again.
+    other = callbacks.encode("feedback", "hotlines", "d", lang="en")
+    await service.handle(UserRef(ADMIN), ButtonInput(other))
+    await service.handle(UserRef(WORKER), ButtonInput(vote))
+    counts = await service.repo.feedback_counts()  # type: ignore[union-attr]
+    assert sorted((c.topic, c.up, c.down) for c in counts) == [("hotlines", 0, 1),
+                                                               ("wages_unpaid", 2, 0)]
+    # /forget drops the in-memory record of who voted.
+    await service.handle(UserRef(WORKER), CommandInput("forget"))
+    assert WORKER not in service.votes

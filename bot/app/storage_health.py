@@ -16,10 +16,13 @@ __all__ = ["StorageHealth"]
 
 
 class StorageHealth:
-    """The last write failure (until a write succeeds) and the database file's identity."""
+    """The last write failure (for ``recent`` seconds) and the database file's identity."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, recent: float = 60.0) -> None:
         self.path = path  # None: in memory, nothing on disk to watch
+        # A failed write keeps /healthz degraded this long (seconds), even when other
+        # writes succeed in between: a full disk fails some writes and not others.
+        self.recent = recent
         self._identity: tuple[int, int] | None = None
         self._failure: tuple[str, str, float] | None = None  # operation, error, when
 
@@ -32,7 +35,7 @@ class StorageHealth:
         self._failure = (operation, type(error).__name__, time.monotonic())
 
     def succeeded(self) -> None:
-        self._failure = None
+        """A write worked; the last failure still counts until it is ``recent`` no more."""
 
     def file_changed(self) -> str | None:
         """'removed' or 'replaced' when the file is not the one opened, else None."""
@@ -50,7 +53,10 @@ class StorageHealth:
             return f"the database file was {changed} while the bot runs"
         if self._failure is not None:
             operation, error, at = self._failure
-            return f"writes failing ({operation}: {error}, {time.monotonic() - at:.0f} s ago)"
+            ago = time.monotonic() - at
+            if ago < self.recent:
+                return f"writes failing ({operation}: {error}, {ago:.0f} s ago)"
+            self._failure = None
         return None
 
     def _stat(self) -> tuple[int, int] | None:

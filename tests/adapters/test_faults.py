@@ -152,7 +152,10 @@ async def test_a_write_locked_database_still_answers_and_reports_degraded(
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    # Recovers by itself once writes work again.
+    # Recovers by itself once writes work again (after `recent` seconds without a
+    # failure; a minute in production).
+    service_of(app).storage_health.recent = 2.0
+    await asyncio.sleep(2)
     user = Chat(fake, updates, 85_002)
     mark = fake.call_count()
     fake.add_update(updates.message(user.user_id, "/menu"))
@@ -161,6 +164,31 @@ async def test_a_write_locked_database_still_answers_and_reports_degraded(
     assert (await health(base))["status"] == "ok"
     found = await metrics(base)
     assert value(found, "migrantbot_storage_errors_total", operation="save_user") >= 1
+
+
+async def test_a_full_disk_still_answers_every_message(
+        bot: tuple[App, str], fake: FakeBotAPI, updates: Updates) -> None:
+    """SQLite's page limit stands in for a full disk: every write needing space fails."""
+    app, base = bot
+    repo = service_of(app).repo
+    db = repo._db  # type: ignore[attr-defined]  # the bot's own connection
+    async with db.execute("PRAGMA page_count") as cur:
+        row = await cur.fetchone()
+    await db.execute(f"PRAGMA max_page_count = {int(row[0])}")
+    users = [Chat(fake, updates, 88_000 + i) for i in range(40)]
+    mark = fake.call_count()
+    for user in users:
+        fake.add_update(updates.message(user.user_id, "my salary was not paid " * 8))
+    counts = await answers(fake, [u.user_id for u in users], mark)
+    replies = [c.text for c in sent(fake.calls(since=mark))]
+    assert all(counts.values()) and len(replies) == 40
+    assert not any("went wrong" in text for text in replies)
+    found = await metrics(base)
+    assert sum(v for (name, _), v in found.items()
+               if name == "migrantbot_storage_errors_total") >= 1
+    state = await health(base)
+    assert state["status"] == "degraded", state
+    await db.execute("PRAGMA max_page_count = 1073741823")  # space again
 
 
 async def test_a_deleted_database_file_is_noticed_and_opened_again(

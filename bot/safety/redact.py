@@ -20,7 +20,8 @@ PLACEHOLDERS = ("[email]", "[link]", "[phone]", "[number]", "[id]", "[name]", "[
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The local part may hold any of RFC 5322's atext characters, not only letters and dots.
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _URL = re.compile(r"(?:https?://|www\.|t\.me/|line\.me/)\S+|\b[\w-]+\.(?:com|net|org|co|me|"
                   r"io|th|mm|kh|la|vn|info|link|ly)(?:/\S*)?\b", re.IGNORECASE)
 # A telephone number: +66 / 0 prefixes, digits with spaces, dots or dashes between.

@@ -162,10 +162,8 @@ def test_an_email_address_is_removed(before: str, address: str, after: str) -> N
     assert address not in redact(f"{before} {address} {after}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: redact('=@A.AC') == '=@A.AC': an address whose local part ends in a character "
-    "outside [\\w.+-] (valid: !#$%&'*/=?^`{|}~) at a top-level domain not in _URL's list "
-    "is neither an e-mail nor a link to redact"))
+# Once a bug: an address whose local part ends in a character outside [\w.+-] (valid:
+# !#$%&'*/=?^`{|}~) at a top-level domain not in _URL's list was kept.
 @example(before="", address="=@A.AC", after="")
 @REDACT_EMAILS
 @given(before=messy_text, address=st.emails(), after=messy_text)

@@ -21,6 +21,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.matching.index import MatchIndex
 from bot.matching.matcher import Matcher
 from bot.matching.normalize import normalize_key
+from bot.reminders.texts import ReminderTexts, load_reminder_texts
 
 __all__ = ["Brain", "BrainHolder", "ContentError", "default_paths", "load_brain"]
 
@@ -45,6 +46,10 @@ class Brain:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
+    def reminders(self) -> ReminderTexts:
+        return self.engine.reminders
+
+    @property
     def version(self) -> str:
         return self.content.version
 
@@ -66,37 +71,51 @@ def default_catalogue(content_dir: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def check_content(content_dir: Path, catalogue: Path | None = None) -> LoadResult:
-    return load_content(content_dir, catalogue, check_examples=normalize_key)
+def check_content(content_dir: Path, catalogue: Path | None = None,
+                  reminder_steps: tuple[int, ...] | None = None) -> LoadResult:
+    """Load and check every content file (reminder texts included)."""
+    result = load_content(content_dir, catalogue, check_examples=normalize_key)
+    if result.tree is None:
+        return result
+    _, problems = load_reminder_texts(content_dir, result.tree, reminder_steps)
+    return LoadResult(result.tree, sorted([*result.problems, *problems]), result.files)
 
 
 def load_brain(content_dir: Path | None = None, locales_dir: Path | None = None,
-               strict: bool = False, catalogue: Path | None = None) -> Brain:
+               strict: bool = False, catalogue: Path | None = None,
+               reminder_steps: tuple[int, ...] | None = None) -> Brain:
     """Build a brain. ``strict``: any problem raises ContentError (used by reload)."""
     default_content, default_locales = default_paths()
     content_dir = content_dir or default_content
     locales_dir = locales_dir or default_locales
     t0 = time.perf_counter()
-    result = check_content(content_dir, catalogue)
-    t1 = time.perf_counter()
-    if result.tree is None or (strict and result.problems):
+    result = load_content(content_dir, catalogue, check_examples=normalize_key)
+    if result.tree is None:
         raise ContentError(result.problems)
+    reminders, reminder_problems = load_reminder_texts(content_dir, result.tree,
+                                                       reminder_steps)
+    problems = sorted([*result.problems, *reminder_problems])
+    t1 = time.perf_counter()
+    if strict and problems:
+        raise ContentError(problems)
     catalogs = Catalogs(locales_dir, result.tree.languages)
     index = MatchIndex.from_content(result.tree)
     matcher = Matcher(index)
     t2 = time.perf_counter()
-    engine = Engine(result.tree, matcher, catalogs)
-    return Brain(result.tree, engine, matcher, catalogs, result.problems,
+    engine = Engine(result.tree, matcher, catalogs, reminders)
+    return Brain(result.tree, engine, matcher, catalogs, problems,
                  {"load_validate": t1 - t0, "index": t2 - t1})
 
 
 class BrainHolder:
     """The current brain, replaced atomically on a successful reload."""
 
-    def __init__(self, brain: Brain, content_dir: Path, locales_dir: Path) -> None:
+    def __init__(self, brain: Brain, content_dir: Path, locales_dir: Path,
+                 reminder_steps: tuple[int, ...] | None = None) -> None:
         self._brain = brain
         self.content_dir = content_dir
         self.locales_dir = locales_dir
+        self.reminder_steps = reminder_steps
         self._lock = threading.Lock()
 
     @property
@@ -106,6 +125,7 @@ class BrainHolder:
     def reload(self) -> Brain:
         """Validate and swap in the content on disk; on problems raise ContentError."""
         with self._lock:
-            new = load_brain(self.content_dir, self.locales_dir, strict=True)
+            new = load_brain(self.content_dir, self.locales_dir, strict=True,
+                             reminder_steps=self.reminder_steps)
             self._brain = new
             return new

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     health_listen: str = "127.0.0.1"
     # How long a reply is retried through a Bot API outage before it is given up.
     send_give_up_seconds: float = 120.0
+    # Expiry reminders: sent only between these hours, Bangkok time ("8-20": 08:00 to
+    # 19:59); the days before the end date (empty: content/reminders.yaml decides).
+    reminder_send_hours: str = "8-20"
+    reminder_steps: Annotated[tuple[int, ...], NoDecode] = ()
     # NoDecode: a plain "1,2,3" rather than the JSON list pydantic-settings expects.
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -129,6 +133,25 @@ class Settings(BaseSettings):
             parts = [p.strip() for p in value.split(",") if p.strip()]
             if not all(re.fullmatch(r"-?\d+", p) for p in parts):
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 123,456")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("reminder_send_hours", mode="after")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        from bot.reminders.schedule import parse_hours
+
+        parse_hours(value)  # ValueError says how to write it
+        return value
+
+    @field_validator("reminder_steps", mode="before")
+    @classmethod
+    def _split_steps(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.isdigit() and 0 < int(p) <= 400 for p in parts):
+                raise ValueError("must be comma-separated days before the end date, "
+                                 "e.g. 120,60,30,14,7,1")
             return tuple(int(p) for p in parts)
         return value
 

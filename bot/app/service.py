@@ -15,6 +15,7 @@ by raising :class:`UserUnreachable` from ``deliver``.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import time
@@ -22,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.app import reminders
 from bot.app.activity import ActivityBuffer
 from bot.app.events import record_events
 from bot.app.flood import FloodGuard, Verdict
@@ -33,7 +35,7 @@ from bot.app.votes import VoteGuard
 from bot.brain import Brain, BrainHolder
 from bot.content.markup import strip_tags
 from bot.content.render import render_answer
-from bot.dialogue import commands
+from bot.dialogue import callbacks, commands
 from bot.dialogue.types import (
     ButtonInput,
     CommandInput,
@@ -45,6 +47,7 @@ from bot.dialogue.types import (
 )
 from bot.i18n.ui import ERROR_MESSAGE, FLOOD_MESSAGE
 from bot.ops.metrics import Metrics
+from bot.reminders.schedule import BANGKOK
 from bot.storage import Repository, open_repository
 
 __all__ = ["BotService", "Deliver", "UserRef", "UserUnreachable"]
@@ -67,6 +70,7 @@ class UserUnreachable(Exception):
 
 Deliver = Callable[[Turn], Awaitable[None]]
 AdminHandler = Callable[["BotService", UserRef, str], Awaitable[str]]
+AppHandler = Callable[["BotService", UserRef, str], Awaitable[Turn]]
 
 
 class BotService:
@@ -74,8 +78,10 @@ class BotService:
 
     def __init__(self, holder: BrainHolder, *, admin_ids: frozenset[int] = frozenset(),
                  database: str | os.PathLike[str] = ":memory:",
-                 flood: FloodGuard | None = None, metrics: Metrics | None = None) -> None:
+                 flood: FloodGuard | None = None, metrics: Metrics | None = None,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
         self.holder = holder
+        self.clock = clock  # "today" for dates the worker types, and the reminder rounds
         self.admin_ids = admin_ids
         self.database = database
         self.flood = flood
@@ -199,10 +205,26 @@ class BotService:
             return notice
         admin = await self._admin_turn(user, message)
         async with self.sessions.lock(user.id):
-            turn = admin or await self._turn(user, message)
+            turn = admin or await self._app_turn(user, message) \
+                or await self._turn(user, message)
             if deliver is not None:
                 await self._deliver(user, deliver, turn)
         return turn
+
+    async def _app_turn(self, user: UserRef, message: Input) -> Turn | None:
+        """Commands and buttons that need storage (``/reminders``, deleting a reminder),
+        or None for the engine."""
+        if isinstance(message, CommandInput):
+            spec = commands.lookup(message.name)
+            if spec is None or not spec.app or spec.admin:
+                return None
+            handler: AppHandler = spec.handler
+            return await handler(self, user, message.arg)
+        if isinstance(message, ButtonInput):
+            action = callbacks.decode(message.data)
+            if action is not None and action.kind in ("reminders", "remind_delete"):
+                return await reminders.list_turn(self, user, action)
+        return None
 
     async def _turn(self, user: UserRef, message: Input) -> Turn:
         """Run the engine on the stored state, record events, store the new state.
@@ -218,8 +240,12 @@ class BotService:
                       type(exc).__name__)
             self._storage_failed("load_user", exc)
             state = UserState()
-        turn = self.brain.engine.handle(state, message, user.language_code)
+        today = self.clock().astimezone(BANGKOK).date()
+        turn = self.brain.engine.handle(state, message, user.language_code, today)
         turn = self._one_vote_each(user, turn)
+        for event in turn.events:  # the worker is told "Done": failing to store raises
+            if event.kind == "reminder_set":
+                await reminders.record_event(self, user, event, today)
         forgot = await record_events(self.sessions, user.id, turn.events, self.activity,
                                      self._storage_failed)
         if forgot:

@@ -68,14 +68,15 @@ class Sessions:
         record = await self.record(user_id)
         if record is None:
             return UserState()
-        return UserState(language=record.language, last_topic=record.last_topic)
+        return UserState(language=record.language, last_topic=record.last_topic,
+                         pending=record.pending)
 
     async def save(self, user_id: int, state: UserState) -> None:
         """Store the state, today's date and active=True, if any of it changed."""
         old = await self.record(user_id)
         today = self._today()
         new = UserRecord(user_id, state.language, state.last_topic,
-                         old.first_seen if old else today, today, True)
+                         old.first_seen if old else today, today, True, state.pending)
         if new != old:
             await self.repo.save_user(new)
             self._remember(user_id, new)

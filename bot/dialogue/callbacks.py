@@ -21,6 +21,10 @@ _KINDS = {
     "h": "emergency",
     "f": "feedback",
     "x": "more",
+    "r": "remind",
+    "R": "remind_confirm",
+    "V": "reminders",
+    "D": "remind_delete",
 }
 _CODES = {v: k for k, v in _KINDS.items()}
 

@@ -28,13 +28,14 @@ class CommandSpec:
     handler: Callable[..., Any]
     admin: bool = False  # only for ADMIN_IDS, in a private chat; invisible to others
     listed: bool = True  # shown in command menus and /help
+    app: bool = False  # run by the application layer (it needs storage), not the engine
 
 
 _REGISTRY: dict[str, CommandSpec] = {}
 
 
 def command(name: str, description: str, *, admin: bool = False,
-            listed: bool = True) -> Callable[[F], F]:
+            listed: bool = True, app: bool = False) -> Callable[[F], F]:
     """Declare the decorated function as the handler of ``/name``."""
     if not name.isascii() or not name.islower() or not name.replace("_", "").isalnum():
         raise ValueError(f"command names are lower-case letters, digits and _: {name!r}")
@@ -42,7 +43,8 @@ def command(name: str, description: str, *, admin: bool = False,
     def register(handler: F) -> F:
         if name in _REGISTRY:
             raise ValueError(f"/{name} is declared twice")
-        _REGISTRY[name] = CommandSpec(name, description, handler, admin, listed)
+        _REGISTRY[name] = CommandSpec(name, description, handler, admin, listed,
+                                      app or admin)
         return handler
 
     return register
@@ -53,7 +55,8 @@ def lookup(name: str) -> CommandSpec | None:
 
 
 def public_commands() -> list[CommandSpec]:
-    """Everyone's commands, in the order they were declared."""
+    """Everyone's commands, in the order they were declared (app commands once
+    ``bot.app`` is imported)."""
     return [spec for spec in _REGISTRY.values() if not spec.admin]
 
 

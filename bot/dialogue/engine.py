@@ -6,6 +6,7 @@ conversation behaves the same everywhere and is tested as a transcript.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from bot.content.markup import escape_html
@@ -31,6 +32,9 @@ from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
 from bot.matching.langdetect import detect_language
 from bot.matching.matcher import Matcher, MatchResult
+from bot.reminders.dates import DateProblem, format_date, parse_date
+from bot.reminders.schedule import BANGKOK
+from bot.reminders.texts import ReminderTexts
 from bot.safety.danger import DangerDetector
 from bot.safety.redact import redact
 
@@ -38,29 +42,41 @@ __all__ = ["Engine"]
 
 _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
 
+_REMIND = "remind:"  # UserState.pending while the bot waits for a document's end date
+
 # The signature every engine command handler has (see dialogue/commands.py).
 CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
 
 
 class Engine:
-    def __init__(self, content: ContentTree, matcher: Matcher, catalogs: Catalogs) -> None:
+    def __init__(self, content: ContentTree, matcher: Matcher, catalogs: Catalogs,
+                 reminders: ReminderTexts | None = None) -> None:
         self.content = content
         self.matcher = matcher
         self.catalogs = catalogs
+        self.reminders = reminders or ReminderTexts()
         self.danger = _danger_detector(content)
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
-               client_language: str | None = None) -> Turn:
-        """Answer one input. ``client_language`` is Telegram's ``language_code``."""
+               client_language: str | None = None, today: dt.date | None = None) -> Turn:
+        """Answer one input. ``client_language`` is Telegram's ``language_code``;
+        ``today`` (Bangkok) is given by the caller, so the engine reads no clock."""
+        today = today or dt.datetime.now(BANGKOK).date()
         if isinstance(message, TextInput):
+            if state.pending and state.pending.startswith(_REMIND):
+                turn = self._on_remind_date(state, state.pending[len(_REMIND):],
+                                            message.text, client_language, today)
+                if turn is not None:
+                    return turn
+                state = state.with_(pending=None)  # not a date: an ordinary message
             return self._on_text(state, message.text, client_language)
         if isinstance(message, ButtonInput):
             action = callbacks.decode(message.data)
             # A button remembers the language it was shown in.
             lang = self.reply_language(state, action.lang if action else None,
                                        client_language)
-            return self._on_button(state, action, lang)
+            return self._on_button(state, action, lang, today)
         lang = self.reply_language(state, None, client_language)
         if isinstance(message, CommandInput):
             return self._on_command(state, message, lang)
@@ -182,7 +198,8 @@ class Engine:
             related = [t for t in dict.fromkeys([*self.content.urgent_topics(), *related])
                        if t != topic_id]
         buttons = self._kb(lang).answer(topic_id, meta.area, related,
-                                        more=not more and text.more is not None)
+                                        more=not more and text.more is not None,
+                                        remind=topic_id in self.reminders.remind_from)
         if more:
             return Turn([Reply(title + body, buttons)], state, lang)
         events = [Event("topic_shown", topic=topic_id, language=lang)]
@@ -206,6 +223,8 @@ class Engine:
         payload = message.arg.strip()
         if payload in self.content.topics:  # deep link t.me/bot?start=<topic>
             return self._topic(state, payload, lang)
+        if payload == "remind" and self.reminders.documents:  # t.me/bot?start=remind
+            return self._pick_document(state, lang)
         if state.language is None:
             text = self._greeting(lang) + "\n\n" + _("Choose your language:")
             return Turn([Reply(text, kb.languages())], state, lang)
@@ -259,9 +278,99 @@ class Engine:
         return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
                     [Event("forget")])
 
+    # -- expiry reminders: set one (storing it is the application layer's) --------
+    @command("remind", N_("Remind me before a document ends"))
+    def _remind(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        if message.arg.strip() in self.reminders.documents:
+            today = dt.datetime.now(BANGKOK).date()
+            return self._ask_date(state, message.arg.strip(), lang, today)
+        return self._pick_document(state, lang)
+
+    def _pick_document(self, state: UserState, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        kb = self._kb(lang)
+        if not self.reminders.documents:
+            text = _("Reminders are not available here yet. Here is the menu:")
+            return Turn([Reply(text, kb.main_menu())], state, lang)
+        text = _("⏰ I can remind you before a document ends, so there is time to renew it. "
+                 "Which document?")
+        names = {d: self.reminders.name(lang, d, self.content.default_language)
+                 for d in self.reminders.documents}
+        return Turn([Reply(text, kb.documents(names))], state.with_(pending=None), lang)
+
+    def _ask_date(self, state: UserState, document: str, lang: str, today: dt.date) -> Turn:
+        _ = self._gettext(lang)
+        text = _("When does your {document} end? Type the date, for example {example}.")
+        text = text.replace("{document}", escape_html(self._document(lang, document)))
+        text = text.replace("{example}", _date_example(today))
+        return Turn([Reply(text, self._kb(lang).cancel())],
+                    state.with_(pending=_REMIND + document), lang)
+
+    def _on_remind_date(self, state: UserState, document: str, text: str,
+                        client_language: str | None, today: dt.date) -> Turn | None:
+        """The worker's answer to "when does it end?"; None when it is not a date at
+        all (a question instead): then it is answered as any message."""
+        if document not in self.reminders.documents or self.danger.detect(text):
+            return None  # danger first, always
+        lang = self.reply_language(state, detect_language(text), client_language)
+        _ = self._gettext(lang)
+        kb = self._kb(lang)
+        found = parse_date(text, today)
+        name = escape_html(self._document(lang, document))
+        example = _date_example(today)
+        if isinstance(found, DateProblem):
+            if found.reason in ("empty", "unreadable") and not any(c.isdigit() for c in text):
+                return None
+            messages = {
+                "impossible": _("That date does not exist. Please check the day and the "
+                                "month, and type it like {example}."),
+                "past": _("That date has already passed. If your {document} has already "
+                          "ended, see the button below. For a reminder, type the next end "
+                          "date, like {example}."),
+                "too_far": _("That date is more than 20 years away. Please check the year, "
+                             "and type it like {example}."),
+            }
+            message = messages.get(found.reason) or _(
+                "I could not read a date. Please type the day, the month and the year, "
+                "like {example}.")
+            message = message.replace("{document}", name).replace("{example}", example)
+            buttons = kb.expired() if found.reason == "past" else kb.cancel()
+            return Turn([Reply(message, buttons)], state, lang)
+        text = _("Your {document} ends on {date}. Is that right?")
+        text = text.replace("{document}", name).replace("{date}",
+                                                         format_date(found, lang))
+        return Turn([Reply(text, kb.confirm_reminder(document, found.strftime("%Y%m%d")))],
+                    state, lang)
+
+    def _confirm_reminder(self, state: UserState, document: str, day: str, lang: str,
+                          today: dt.date) -> Turn:
+        _ = self._gettext(lang)
+        try:
+            ends = dt.datetime.strptime(day, "%Y%m%d").date()
+        except ValueError:
+            return self._stale(state, lang)
+        if document not in self.reminders.documents:
+            return self._stale(state, lang)
+        if ends < today:  # confirmed too late (an old message): ask again
+            return self._ask_date(state, document, lang, today)
+        meta = self.reminders.documents[document]
+        days = ", ".join(str(d) for d in meta.steps)
+        text = _("Done. I will remind you {days} days before your {document} ends on "
+                 "{date}, between 8:00 and 20:00. See /reminders to change or delete it.")
+        text = (text.replace("{days}", days)
+                .replace("{document}", escape_html(self._document(lang, document)))
+                .replace("{date}", format_date(ends, lang)))
+        event = Event("reminder_set", topic=document, language=lang,
+                      value=int(ends.strftime("%Y%m%d")))
+        return Turn([Reply(text, self._kb(lang).after_reminder())],
+                    state.with_(pending=None), lang, [event])
+
+    def _document(self, lang: str, document: str) -> str:
+        return self.reminders.name(lang, document, self.content.default_language)
+
     # -- buttons ---------------------------------------------------------------
     def _on_button(self, state: UserState, action: callbacks.Action | None,
-                   lang: str) -> Turn:
+                   lang: str, today: dt.date) -> Turn:
         kb = self._kb(lang)
         _ = self._gettext(lang)
         if action is None:
@@ -276,6 +385,12 @@ class Engine:
             return Turn([Reply(title, kb.area(action.arg), edit=True)], state, lang)
         if action.kind == "topic":
             return self._topic(state, action.arg, lang)
+        if action.kind == "remind":
+            if action.arg in self.reminders.documents:
+                return self._ask_date(state, action.arg, lang, today)
+            return self._pick_document(state, lang)
+        if action.kind == "remind_confirm":
+            return self._confirm_reminder(state, action.arg, action.extra, lang, today)
         if action.kind == "more":
             return self._topic(state, action.arg, lang, more=True)
         if action.kind == "emergency":
@@ -345,6 +460,11 @@ class Engine:
 
     def _kb(self, lang: str) -> Keyboards:
         return Keyboards(self.content, lang, self._gettext(lang))
+
+
+def _date_example(today: dt.date) -> str:
+    """An example end date a year from now, written the way workers write dates."""
+    return f"31/03/{today.year + 1}"
 
 
 def _unmatched_text(text: str) -> str:

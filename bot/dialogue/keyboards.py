@@ -46,10 +46,13 @@ class Keyboards:
         rows.append((Button("⬅️ " + self._("Back"), self._data("menu")), self.sos()))
         return tuple(rows)
 
-    def answer(self, topic_id: str, area: str, related: list[str], more: bool = False) -> Rows:
+    def answer(self, topic_id: str, area: str, related: list[str], more: bool = False,
+               remind: bool = False) -> Rows:
         rows: list[tuple[Button, ...]] = []
         if more:
             rows.append((Button("➕ " + self._("More"), self._data("more", topic_id)),))
+        if remind:
+            rows.append((Button("⏰ " + self._("Remind me"), self._data("remind")),))
         rows += self._topic_rows(related)
         rows.append((Button("👍", self._data("feedback", topic_id, "u")),
                      Button("👎", self._data("feedback", topic_id, "d"))))
@@ -62,6 +65,42 @@ class Keyboards:
         """Under a danger reply: the topics that help, then every emergency number."""
         rows = self._topic_rows(related[:4])
         rows.append((self.sos(), self.menu()))
+        return tuple(rows)
+
+    # -- reminders -------------------------------------------------------------
+    def documents(self, names: dict[str, str]) -> Rows:
+        """One button per document a reminder can be set for."""
+        rows: list[tuple[Button, ...]] = [(Button(name[:1].upper() + name[1:],
+                                                  self._data("remind", doc)),)
+                                          for doc, name in names.items()]
+        rows.append((self.menu(),))
+        return tuple(rows)
+
+    def cancel(self) -> Rows:
+        return ((Button("✖️ " + self._("Cancel"), self._data("menu")),),)
+
+    def confirm_reminder(self, document: str, day: str) -> Rows:
+        return ((Button("✅ " + self._("Yes, remind me"),
+                        self._data("remind_confirm", document, day)),),
+                (Button("✏️ " + self._("Type it again"), self._data("remind", document)),),
+                (Button("✖️ " + self._("Cancel"), self._data("menu")),))
+
+    def expired(self) -> Rows:
+        return (*self._topic_rows(["permit_expired"]),
+                (Button("✖️ " + self._("Cancel"), self._data("menu")),))
+
+    def after_reminder(self) -> Rows:
+        return ((Button("⏰ " + self._("My reminders"), self._data("reminders")),),
+                (self.menu(),))
+
+    def reminder_list(self, items: list[tuple[int, str, str]]) -> Rows:
+        """(id, document, name) per reminder: change or delete it; add another."""
+        rows: list[tuple[Button, ...]] = [
+            (Button("✏️ " + name, self._data("remind", doc)),
+             Button("🗑 " + name, self._data("remind_delete", str(rid))))
+            for rid, doc, name in items]
+        rows.append((Button("➕ " + self._("Add a reminder"), self._data("remind")),))
+        rows.append((self.menu(),))
         return tuple(rows)
 
     def _topic_rows(self, topic_ids: list[str]) -> list[tuple[Button, ...]]:

@@ -45,6 +45,7 @@ class UserState:
 
     language: str | None = None    # explicitly chosen; None = not chosen yet
     last_topic: str | None = None  # for Back
+    pending: str | None = None     # what the bot asked for, e.g. "remind:work_permit"
 
     def with_(self, **changes: object) -> UserState:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -60,6 +60,10 @@ class Metrics:
         self.sends_given_up = Counter("migrantbot_sends_given_up_total",
                                       "Bot API calls given up after retrying for the "
                                       "configured time, by method", ["method"], registry=r)
+        self.reminders = Counter("migrantbot_reminders_total",
+                                 "Expiry reminders by event: set, deleted, sent, failed "
+                                 "(tried again later), paused (the user blocked the bot)",
+                                 ["event"], registry=r)
         self._version: str | None = None
 
     def set_content_version(self, version: str) -> None:
@@ -105,6 +109,9 @@ class Metrics:
 
     def record_send_given_up(self, method: str) -> None:
         self.sends_given_up.labels(method=method).inc()
+
+    def record_reminder(self, event: str) -> None:
+        self.reminders.labels(event=event).inc()
 
     def record_error(self, error: BaseException) -> None:
         self.errors.labels(type=type(error).__name__).inc()

@@ -16,6 +16,7 @@ __all__ = [
     "UNMATCHED_RETENTION",
     "ActivityCount",
     "FeedbackCount",
+    "Reminder",
     "Repository",
     "StorageError",
     "UnmatchedCount",
@@ -51,6 +52,21 @@ class UserRecord:
     first_seen: dt.date
     last_seen: dt.date
     active: bool = True
+    pending: str | None = None  # what the bot waits for from the user (a short key)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A worker's reminder: a document kind and the date it ends, nothing more."""
+
+    id: int
+    user_id: int
+    document: str
+    ends: dt.date
+    language: str
+    last_sent: int | None = None
+    next_due: dt.date | None = None
+    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,56 @@ class Repository(Protocol):
 
     async def forget_traces(self) -> None:
         """Make deleted rows unrecoverable from the files (write-ahead log included)."""
+        ...
+
+    # -- reminders ---------------------------------------------------------------
+    async def reminder_set(self, user_id: int, document: str, ends: dt.date, language: str,
+                           next_due: dt.date | None) -> int:
+        """Add or replace the user's reminder for ``document``; return its id."""
+        ...
+
+    async def reminders_of(self, user_id: int) -> list[Reminder]:
+        """The user's reminders, soonest end date first."""
+        ...
+
+    async def reminder_delete(self, user_id: int, reminder_id: int) -> bool:
+        """Delete one of the user's reminders; False if there was none."""
+        ...
+
+    async def reminders_due(self, today: dt.date, limit: int = 500) -> list[Reminder]:
+        """Reminders not paused whose next step is reached by ``today``."""
+        ...
+
+    async def reminder_claim(self, reminder: Reminder, step: int, now: dt.datetime,
+                             stale_after: dt.timedelta) -> bool:
+        """Claim a step before sending it; False when it is sent or claimed already
+        (a claim older than ``stale_after`` was lost in a crash and is taken over)."""
+        ...
+
+    async def reminder_sent(self, reminder: Reminder, step: int, next_due: dt.date | None,
+                            now: dt.datetime) -> None:
+        """The step was delivered: record it and when the next one is due."""
+        ...
+
+    async def reminder_release(self, reminder: Reminder, step: int) -> None:
+        """Sending failed for a passing reason: drop the claim, so it is tried again."""
+        ...
+
+    async def reminder_reschedule(self, reminder_id: int, ends: dt.date,
+                                  next_due: dt.date | None) -> None:
+        """A repeating report moved to its next date: its steps start over."""
+        ...
+
+    async def reminder_next(self, reminder_id: int, next_due: dt.date | None) -> None:
+        """Set the day the reminder's next step is reached."""
+        ...
+
+    async def reminders_pause(self, user_id: int, paused: bool = True) -> None:
+        """Stop (or resume) the user's reminders, e.g. after they blocked the bot."""
+        ...
+
+    async def reminder_counts(self) -> list[tuple[str, str, int, int]]:
+        """(document, language, reminders, steps sent) for reports; no user ids."""
         ...
 
     async def ping(self) -> None:

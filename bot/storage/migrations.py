@@ -94,6 +94,36 @@ MIGRATIONS: tuple[Migration, ...] = (
            )""",
         "CREATE INDEX inbox_state ON inbox (state, received)",
     )),
+    Migration(5, "expiry reminders; what the user was asked", (
+        # What the bot is waiting for from this user (e.g. the end date of a
+        # document after "⏰ Remind me"): a short key, never what they typed.
+        "ALTER TABLE users ADD COLUMN pending TEXT",
+        # Only the document kind and its end date: never a document number.
+        """CREATE TABLE reminders (
+               id        INTEGER PRIMARY KEY,
+               user_id   INTEGER NOT NULL,
+               document  TEXT NOT NULL,          -- work_permit | visa | passport | ...
+               ends      TEXT NOT NULL,          -- YYYY-MM-DD
+               language  TEXT NOT NULL,          -- the reply language when it was set
+               last_sent INTEGER,                -- the latest step sent (days before)
+               next_due  TEXT,                   -- YYYY-MM-DD the next step is reached
+               paused    INTEGER NOT NULL DEFAULT 0,  -- the user blocked the bot
+               created   TEXT NOT NULL,
+               UNIQUE (user_id, document)
+           )""",
+        "CREATE INDEX reminders_due ON reminders (paused, next_due)",
+        # One row per step: claimed before it is sent (so two processes or a
+        # restart never send it twice), then marked sent.
+        """CREATE TABLE reminder_steps (
+               reminder_id INTEGER NOT NULL REFERENCES reminders (id) ON DELETE CASCADE,
+               step        INTEGER NOT NULL,
+               ends        TEXT NOT NULL,        -- the end date this step was for
+               state       TEXT NOT NULL,        -- claimed | sent
+               claimed_at  TEXT NOT NULL,
+               sent_at     TEXT,
+               PRIMARY KEY (reminder_id, ends, step)
+           )""",
+    )),
 )
 
 

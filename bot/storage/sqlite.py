@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -16,6 +19,7 @@ from bot.storage.base import (
     UNMATCHED_RETENTION,
     ActivityCount,
     FeedbackCount,
+    Reminder,
     StorageError,
     UnmatchedCount,
     UserRecord,
@@ -48,6 +52,9 @@ class SqliteRepository:
 
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
+        # One connection serves every coroutine: a transaction must not interleave
+        # with another one's (BEGIN inside BEGIN fails, a ROLLBACK would take theirs).
+        self._tx = asyncio.Lock()
         self.path = path
         self.schema_version = 0
         self._last_purge: dt.datetime | None = None
@@ -86,6 +93,18 @@ class SqliteRepository:
             raise
         return repo
 
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error), one at a time."""
+        async with self._tx:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
     async def journal_mode(self) -> str:
         """The SQLite journal mode in force (``wal`` once opened)."""
         async with self._db.execute("PRAGMA journal_mode") as cur:
@@ -96,24 +115,24 @@ class SqliteRepository:
     async def get_user(self, user_id: int) -> UserRecord | None:
         """The stored user, or None if unknown (or forgotten)."""
         async with self._db.execute(
-                "SELECT user_id, language, last_topic, first_seen, last_seen, active "
+                "SELECT user_id, language, last_topic, first_seen, last_seen, active, pending "
                 "FROM users WHERE user_id = ?", (user_id,)) as cur:
             row = await cur.fetchone()
         if row is None:
             return None
         return UserRecord(int(row[0]), row[1], row[2], dt.date.fromisoformat(row[3]),
-                          dt.date.fromisoformat(row[4]), bool(row[5]))
+                          dt.date.fromisoformat(row[4]), bool(row[5]), row[6])
 
     async def save_user(self, user: UserRecord) -> None:
         """Insert or update a user; an existing ``first_seen`` is kept."""
         await self._db.execute(
-            "INSERT INTO users (user_id, language, last_topic, first_seen, last_seen, active) "
-            "VALUES (?, ?, ?, ?, ?, ?) "
+            "INSERT INTO users (user_id, language, last_topic, first_seen, last_seen, active, "
+            "pending) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
             "last_topic = excluded.last_topic, last_seen = excluded.last_seen, "
-            "active = excluded.active",
+            "active = excluded.active, pending = excluded.pending",
             (user.user_id, user.language, user.last_topic, user.first_seen.isoformat(),
-             user.last_seen.isoformat(), int(user.active)))
+             user.last_seen.isoformat(), int(user.active), user.pending))
 
     async def set_active(self, user_id: int, active: bool) -> None:
         """Mark a user (in)active, e.g. inactive after they blocked the bot."""
@@ -121,8 +140,12 @@ class SqliteRepository:
                                (int(active), user_id))
 
     async def delete_user(self, user_id: int) -> None:
-        """Delete everything tied to this user id (only the users row holds one)."""
-        await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        """Delete everything tied to this user id: their row and their reminders."""
+        async with self._transaction():
+            await self._db.execute("DELETE FROM reminder_steps WHERE reminder_id IN "
+                                   "(SELECT id FROM reminders WHERE user_id = ?)", (user_id,))
+            await self._db.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+            await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
 
     async def count_active_users(self, since: dt.date) -> int:
         """Users not marked inactive whose last visit was on ``since`` or later."""
@@ -216,6 +239,119 @@ class SqliteRepository:
                                dt.datetime.fromisoformat(r[3]).replace(tzinfo=dt.UTC))
                 for r in rows]
 
+    # -- reminders ------------------------------------------------------------------
+    _REMINDER = ("SELECT id, user_id, document, ends, language, last_sent, next_due, paused "
+                 "FROM reminders ")
+
+    @staticmethod
+    def _reminder(row: Any) -> Reminder:
+        return Reminder(int(row[0]), int(row[1]), row[2], dt.date.fromisoformat(row[3]),
+                        row[4], None if row[5] is None else int(row[5]),
+                        dt.date.fromisoformat(row[6]) if row[6] else None, bool(row[7]))
+
+    async def reminder_set(self, user_id: int, document: str, ends: dt.date, language: str,
+                           next_due: dt.date | None) -> int:
+        """Add or replace the user's reminder for ``document``; return its id."""
+        async with self._db.execute(
+                "INSERT INTO reminders (user_id, document, ends, language, last_sent, "
+                "next_due, paused, created) VALUES (?, ?, ?, ?, NULL, ?, 0, ?) "
+                "ON CONFLICT (user_id, document) DO UPDATE SET ends = excluded.ends, "
+                "language = excluded.language, last_sent = NULL, "
+                "next_due = excluded.next_due, paused = 0 RETURNING id",
+                (user_id, document, ends.isoformat(), language,
+                 next_due.isoformat() if next_due else None, _iso(_utcnow()))) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def reminders_of(self, user_id: int) -> list[Reminder]:
+        """The user's reminders, soonest end date first."""
+        async with self._db.execute(self._REMINDER + "WHERE user_id = ? ORDER BY ends, id",
+                                    (user_id,)) as cur:
+            rows = await cur.fetchall()
+        return [self._reminder(r) for r in rows]
+
+    async def reminder_delete(self, user_id: int, reminder_id: int) -> bool:
+        """Delete one of the user's reminders; False if there was none."""
+        await self._db.execute("DELETE FROM reminder_steps WHERE reminder_id IN (SELECT id "
+                               "FROM reminders WHERE id = ? AND user_id = ?)",
+                               (reminder_id, user_id))
+        cur = await self._db.execute("DELETE FROM reminders WHERE id = ? AND user_id = ?",
+                                     (reminder_id, user_id))
+        deleted = cur.rowcount
+        await cur.close()
+        return deleted > 0
+
+    async def reminders_due(self, today: dt.date, limit: int = 500) -> list[Reminder]:
+        """Reminders not paused whose next step is reached by ``today``."""
+        async with self._db.execute(self._REMINDER + "WHERE paused = 0 AND next_due <= ? "
+                                    "ORDER BY next_due, id LIMIT ?",
+                                    (today.isoformat(), limit)) as cur:
+            rows = await cur.fetchall()
+        return [self._reminder(r) for r in rows]
+
+    async def reminder_claim(self, reminder: Reminder, step: int, now: dt.datetime,
+                             stale_after: dt.timedelta) -> bool:
+        """Claim a step before sending it (atomic: one process wins); a claim older than
+        ``stale_after`` without a send was lost in a crash and is taken over."""
+        cur = await self._db.execute(
+            "INSERT INTO reminder_steps (reminder_id, step, ends, state, claimed_at) "
+            "VALUES (?, ?, ?, 'claimed', ?) ON CONFLICT (reminder_id, ends, step) DO UPDATE "
+            "SET claimed_at = excluded.claimed_at WHERE reminder_steps.state = 'claimed' "
+            "AND reminder_steps.claimed_at < ?",
+            (reminder.id, step, reminder.ends.isoformat(), _iso(now),
+             _iso(now - stale_after)))
+        won = cur.rowcount > 0
+        await cur.close()
+        return won
+
+    async def reminder_sent(self, reminder: Reminder, step: int, next_due: dt.date | None,
+                            now: dt.datetime) -> None:
+        """The step was delivered: record it and when the next one is due."""
+        async with self._transaction():
+            await self._db.execute(
+                "UPDATE reminder_steps SET state = 'sent', sent_at = ? WHERE reminder_id = ? "
+                "AND ends = ? AND step = ?",
+                (_iso(now), reminder.id, reminder.ends.isoformat(), step))
+            await self._db.execute(
+                "UPDATE reminders SET last_sent = ?, next_due = ? WHERE id = ? AND ends = ?",
+                (step, next_due.isoformat() if next_due else None, reminder.id,
+                 reminder.ends.isoformat()))
+
+    async def reminder_release(self, reminder: Reminder, step: int) -> None:
+        """Sending failed for a passing reason: drop the claim, so it is tried again."""
+        await self._db.execute("DELETE FROM reminder_steps WHERE reminder_id = ? AND ends = ? "
+                               "AND step = ? AND state = 'claimed'",
+                               (reminder.id, reminder.ends.isoformat(), step))
+
+    async def reminder_reschedule(self, reminder_id: int, ends: dt.date,
+                                  next_due: dt.date | None) -> None:
+        """A repeating report moved to its next date: its steps start over."""
+        await self._db.execute("UPDATE reminders SET ends = ?, last_sent = NULL, next_due = ? "
+                               "WHERE id = ?", (ends.isoformat(),
+                                                next_due.isoformat() if next_due else None,
+                                                reminder_id))
+
+    async def reminder_next(self, reminder_id: int, next_due: dt.date | None) -> None:
+        """Set the day the reminder's next step is reached."""
+        await self._db.execute("UPDATE reminders SET next_due = ? WHERE id = ?",
+                               (next_due.isoformat() if next_due else None, reminder_id))
+
+    async def reminders_pause(self, user_id: int, paused: bool = True) -> None:
+        """Stop (or resume) the user's reminders, e.g. after they blocked the bot."""
+        await self._db.execute("UPDATE reminders SET paused = ? WHERE user_id = ?",
+                               (int(paused), user_id))
+
+    async def reminder_counts(self) -> list[tuple[str, str, int, int]]:
+        """(document, language, reminders, steps sent) for reports; no user ids."""
+        async with self._db.execute(
+                "SELECT r.document, r.language, COUNT(DISTINCT r.id), "
+                "COUNT(s.step) FROM reminders r LEFT JOIN reminder_steps s "
+                "ON s.reminder_id = r.id AND s.state = 'sent' "
+                "GROUP BY r.document, r.language ORDER BY r.document, r.language") as cur:
+            rows = await cur.fetchall()
+        return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+
     # -- durable inbox ---------------------------------------------------------------
     async def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
         """Store updates (id, payload) in one transaction; return the ids not seen before."""
@@ -223,8 +359,7 @@ class SqliteRepository:
             return []
         received = _iso(_utcnow())
         new: list[int] = []
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transaction():
             for update_id, payload in updates:
                 cur = await self._db.execute(
                     "INSERT INTO inbox (update_id, payload, state, received) "
@@ -233,10 +368,6 @@ class SqliteRepository:
                 if cur.rowcount > 0:
                     new.append(update_id)
                 await cur.close()
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
-        await self._db.execute("COMMIT")
         return new
 
     async def inbox_finish(self, update_ids: Sequence[int], state: str = "done") -> None:

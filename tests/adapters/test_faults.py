@@ -171,7 +171,7 @@ async def test_a_full_disk_still_answers_every_message(
     """SQLite's page limit stands in for a full disk: every write needing space fails."""
     app, base = bot
     repo = service_of(app).repo
-    db = repo._db  # type: ignore[attr-defined]  # the bot's own connection
+    db = repo._db  # type: ignore[union-attr]  # the bot's own connection
     async with db.execute("PRAGMA page_count") as cur:
         row = await cur.fetchone()
     await db.execute(f"PRAGMA max_page_count = {int(row[0])}")

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import Forbidden
 from telegram.ext import Application, BaseRateLimiter, Defaults
 
 from bot.adapters.telegram.commands import register_commands
 from bot.adapters.telegram.handlers import register_handlers
 from bot.adapters.telegram.intake import InboxApplication, InboxBot, resume
 from bot.adapters.telegram.logs import add_log_context
+from bot.adapters.telegram.outputs import Target, show_turn
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.request import AiohttpRequest
-from bot.app import BotService
+from bot.app import BotService, UserUnreachable
 from bot.app.flood import FloodGuard
+from bot.app.reminders import ReminderScheduler
 from bot.brain import BrainHolder
 from bot.config import Settings
+from bot.dialogue.types import Reply, Turn, UserState
+from bot.reminders.schedule import parse_hours
 
 __all__ = ["ALLOWED_UPDATES", "CONCURRENT_UPDATES", "POLL_TIMEOUT", "App", "build_application",
            "service_of", "settings_of"]
@@ -65,6 +71,16 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         rate_limiter=limiter,
     )
 
+    async def send_reminder(user_id: int, reply: Reply) -> None:
+        try:
+            await show_turn(bot, Target(user_id), Turn([reply], UserState(), ""))
+        except Forbidden as exc:  # blocked: the scheduler pauses their reminders
+            raise UserUnreachable from exc
+
+    scheduler = ReminderScheduler(service, send_reminder,
+                                  hours=parse_hours(settings.reminder_send_hours))
+    tasks: list[asyncio.Task[None]] = []
+
     async def startup(app: App) -> None:
         await service.start()
         # From here on, updates are stored before Telegram is told they arrived.
@@ -73,11 +89,17 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         if resumed:
             log.info("%d update(s) from before the last stop queued again", resumed)
         await register_commands(app.bot, service.brain, service.admin_ids)
+        # Reminders due while the bot was down go out now (one per reminder), then
+        # every minute; nothing of it lives only in memory.
+        tasks.append(asyncio.create_task(scheduler.run()))
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
                  app.bot.username, settings.bot_mode, service.brain.version,
                  " ".join(service.brain.content.languages), settings.database_path)
 
     async def shutdown(app: App) -> None:
+        for task in tasks:
+            task.cancel()
+        tasks.clear()
         await service.stop()
 
     app: App = (
@@ -91,6 +113,7 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         .build()
     )
     app.bot_data["service"] = service
+    app.bot_data["reminders"] = scheduler
     app.bot_data["settings"] = settings
     register_handlers(app, service)
     # Log lines carry the content version and the update being handled.

@@ -70,7 +70,7 @@ def _load_brain(args: argparse.Namespace, settings: Settings) -> BrainHolder | N
     content: Path = getattr(args, "content", None) or settings.content_dir or default_content
     locales: Path = getattr(args, "locales", None) or settings.locales_dir or default_locales
     try:
-        brain = load_brain(content, locales)
+        brain = load_brain(content, locales, reminder_steps=settings.reminder_steps or None)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -80,4 +80,4 @@ def _load_brain(args: argparse.Namespace, settings: Settings) -> BrainHolder | N
     if brain.problems:
         log.warning("the content has %d problem(s); run 'migrant-bot validate' to see them",
                     len(brain.problems))
-    return BrainHolder(brain, content, locales)
+    return BrainHolder(brain, content, locales, settings.reminder_steps or None)

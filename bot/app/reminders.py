@@ -137,6 +137,15 @@ class ReminderScheduler:
 
     async def run(self) -> None:
         """A round at once (what was due while the bot was down), then every minute."""
+        try:
+            # One bot per SQLite database (the live lock): a claim found at start was
+            # left by a crash, so it is free again now rather than in STALE_CLAIM.
+            released = await self.service._repo().reminder_claims_release()
+            if released:
+                log.info("%d reminder step(s) claimed before a crash are sent again",
+                         released)
+        except Exception:
+            log.exception("could not release the claims of a crash")
         while True:
             try:
                 await self.run_once()
@@ -147,9 +156,11 @@ class ReminderScheduler:
     async def run_once(self) -> int:
         """Send what is due now; return how many steps were sent."""
         now = self.clock()
+        today = now.astimezone(BANGKOK).date()
+        repo = self.service._repo()
+        self.service.metrics.reminders_pending.set(await repo.reminders_due_count(today))
         if not in_send_hours(now, self.hours):
             return 0
-        today = now.astimezone(BANGKOK).date()
         sent = 0
         while True:
             due = await self.service._repo().reminders_due(today, self.batch)

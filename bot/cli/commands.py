@@ -76,6 +76,10 @@ def _add_report(sub: argparse._SubParsersAction[Any]) -> None:
                              "how the answer as it is now is liked")
     p.set_defaults(func=_cmd_feedback)
 
+    p = kinds.add_parser("reminders", help="expiry reminders per document and language, "
+                                           "and steps sent (no user ids)")
+    p.set_defaults(func=_cmd_reminders)
+
 
 def _date(value: str) -> dt.date:
     try:
@@ -115,6 +119,30 @@ def _cmd_unmatched(args: argparse.Namespace) -> int:
     print(f"{'count':>5}  lang  text")
     for count, lang, text in rows:
         print(f"{count:>5}  {lang:<4}  {text}")
+    return 0
+
+
+def _cmd_reminders(args: argparse.Namespace) -> int:
+    """Print 'document  language  reminders  sent' lines and the totals."""
+    database = _database_path(create_folder=True)
+    if database is None:
+        raise SystemExit(2)
+
+    async def query() -> list[tuple[str, str, int, int]]:
+        repo = await open_repository(database)
+        try:
+            return await repo.reminder_counts()
+        finally:
+            await repo.close()
+
+    rows = _run(query())
+    if not rows:
+        print("No reminders set.")
+        return 0
+    print(f"{'document':<12}  lang  {'reminders':>9}  {'steps sent':>10}")
+    for document, lang, count, sent in rows:
+        print(f"{document:<12}  {lang:<4}  {count:>9}  {sent:>10}")
+    print(f"{'all':<12}  {'':<4}  {sum(r[2] for r in rows):>9}  {sum(r[3] for r in rows):>10}")
     return 0
 
 

@@ -64,6 +64,9 @@ class Metrics:
                                  "Expiry reminders by event: set, deleted, sent, failed "
                                  "(tried again later), paused (the user blocked the bot)",
                                  ["event"], registry=r)
+        self.reminders_pending = Gauge("migrantbot_reminders_pending",
+                                       "Reminder steps due and not sent yet (outside the "
+                                       "send hours they wait for the morning)", registry=r)
         self._version: str | None = None
 
     def set_content_version(self, version: str) -> None:

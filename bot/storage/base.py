@@ -197,6 +197,10 @@ class Repository(Protocol):
         """Reminders not paused whose next step is reached by ``today``."""
         ...
 
+    async def reminders_due_count(self, today: dt.date) -> int:
+        """How many reminders have a step reached and not sent (for metrics)."""
+        ...
+
     async def reminder_claim(self, reminder: Reminder, step: int, now: dt.datetime,
                              stale_after: dt.timedelta) -> bool:
         """Claim a step before sending it; False when it is sent or claimed already
@@ -206,6 +210,10 @@ class Repository(Protocol):
     async def reminder_sent(self, reminder: Reminder, step: int, next_due: dt.date | None,
                             now: dt.datetime) -> None:
         """The step was delivered: record it and when the next one is due."""
+        ...
+
+    async def reminder_claims_release(self) -> int:
+        """Free every claimed, unsent step (at start, when no other process can hold one)."""
         ...
 
     async def reminder_release(self, reminder: Reminder, step: int) -> None:

@@ -290,6 +290,13 @@ class SqliteRepository:
             rows = await cur.fetchall()
         return [self._reminder(r) for r in rows]
 
+    async def reminders_due_count(self, today: dt.date) -> int:
+        """How many reminders have a step reached and not sent (for metrics)."""
+        async with self._db.execute("SELECT COUNT(*) FROM reminders WHERE paused = 0 AND "
+                                    "next_due <= ?", (today.isoformat(),)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def reminder_claim(self, reminder: Reminder, step: int, now: dt.datetime,
                              stale_after: dt.timedelta) -> bool:
         """Claim a step before sending it (atomic: one process wins); a claim older than
@@ -317,6 +324,13 @@ class SqliteRepository:
                 "UPDATE reminders SET last_sent = ?, next_due = ? WHERE id = ? AND ends = ?",
                 (step, next_due.isoformat() if next_due else None, reminder.id,
                  reminder.ends.isoformat()))
+
+    async def reminder_claims_release(self) -> int:
+        """Free every claimed, unsent step (at start, when no other process can hold one)."""
+        cur = await self._db.execute("DELETE FROM reminder_steps WHERE state = 'claimed'")
+        released = cur.rowcount
+        await cur.close()
+        return max(released, 0)
 
     async def reminder_release(self, reminder: Reminder, step: int) -> None:
         """Sending failed for a passing reason: drop the claim, so it is tried again."""

@@ -272,8 +272,8 @@ class Engine:
     def _forget(self, state: UserState, message: CommandInput, lang: str) -> Turn:
         # The engine only asks; the application layer deletes (bot/app/service.py).
         _ = self._gettext(lang)
-        text = _("Done. I have deleted everything I kept about you: your language "
-                 "and your last topic. Send /start to begin again.")
+        text = _("Done. I have deleted everything I kept about you: your language, "
+                 "your last topic and your reminders. Send /start to begin again.")
         fresh = UserState()
         return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
                     [Event("forget")])
@@ -441,7 +441,7 @@ class Engine:
 
     def _privacy(self, lang: str) -> str:
         _ = self._gettext(lang)
-        return _("<b>What this bot keeps about you</b>\n"
+        text = _("<b>What this bot keeps about you</b>\n"
                  "• Your chosen language and the last topic you opened, so the menu works. "
                  "Kept until you send /forget.\n"
                  "• The date you first and last used the bot.\n"
@@ -454,6 +454,15 @@ class Engine:
                  "The bot keeps no other messages, and never your name, username or phone "
                  "number.\n\n"
                  "Send /forget to delete everything about you now.")
+        if self.reminders.documents:
+            # One more bullet, after the others (before "The bot keeps no other ...").
+            head, sep, tail = text.rpartition("\n\n")
+            bullet = _("• Reminders you set: only the kind of document and the date it ends, "
+                       "until you delete them (/reminders) or send /forget.")
+            bullets, newline, closing = head.rpartition("\n")
+            head = f"{bullets}\n{bullet}\n{closing}" if newline else f"{head}\n{bullet}"
+            text = f"{head}{sep}{tail}" if sep else f"{text}\n{bullet}"
+        return text
 
     def _gettext(self, lang: str) -> Callable[[str], str]:
         return self.catalogs.get(lang).gettext

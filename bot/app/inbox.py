@@ -44,24 +44,47 @@ class Inbox:
         self._on_failure = on_failure or (lambda operation, exc: None)
         self._on_success = on_success or (lambda: None)
         self._finished: dict[int, str] = {}  # handled, not written yet: id -> state
+        self._waiting: list[tuple[list[tuple[int, str]], asyncio.Future[list[int]]]] = []
+        self._writer: asyncio.Task[None] | None = None
         self._flushing = asyncio.Lock()
 
     async def accept(self, updates: Sequence[tuple[int, str]]) -> list[int]:
-        """Store the updates; return the ids to handle (those not seen before)."""
+        """Store the updates; return the ids to handle (those not seen before).
+
+        Group commit: updates arriving together (webhook requests in parallel) are
+        written in one transaction; each caller waits for the write of its own."""
         if not updates:
             return []
-        try:
-            new = await self._repo().inbox_add(updates)
-        except Exception as exc:
-            self._failed("inbox_add", exc)
-            return [update_id for update_id, _ in updates]  # handle them, not durably
-        self._on_success()
-        self._metrics.record_intake("stored", len(new))
-        duplicates = len(updates) - len(new)
-        if duplicates:
-            log.info("%d update(s) delivered again; not handled twice", duplicates)
-            self._metrics.record_intake("duplicate", duplicates)
-        return new
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((list(updates), future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        return await future
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(0)  # let the requests of this moment join the batch
+            batch, self._waiting = self._waiting, []
+            items = [item for updates, _ in batch for item in updates]
+            try:
+                new = set(await self._repo().inbox_add(items))
+            except Exception as exc:
+                self._failed("inbox_add", exc)
+                new = {update_id for update_id, _ in items}  # handle them, not durably
+            else:
+                self._on_success()
+                self._metrics.record_intake("stored", len(new))
+            duplicates = 0
+            for updates, future in batch:
+                # An id is handled once, even when it came twice in one batch.
+                mine = [update_id for update_id, _ in updates if update_id in new]
+                new.difference_update(mine)
+                duplicates += len(updates) - len(mine)
+                if not future.done():
+                    future.set_result(mine)
+            if duplicates:
+                log.info("%d update(s) delivered again; not handled twice", duplicates)
+                self._metrics.record_intake("duplicate", duplicates)
 
     async def finish(self, update_id: int, state: str = "done") -> None:
         """The update was handled (``done``) or could not be read (``skipped``); it is

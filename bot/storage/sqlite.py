@@ -412,7 +412,8 @@ class SqliteRepository:
     async def forget_traces(self) -> None:
         """Copy the write-ahead log into the database and empty it: with secure_delete
         the deleted rows are then gone from both files."""
-        async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+        async with self._tx, self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+            # Not inside another coroutine's transaction: SQLite refuses ("locked").
             row = await cur.fetchone()
         if row is not None and row[0]:  # busy: a reader (backup, report) holds the log
             log.warning("the write-ahead log could not be emptied now (a reader is "

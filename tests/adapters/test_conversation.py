@@ -310,5 +310,5 @@ async def test_command_menus_for_every_language(app: App, fake: FakeBotAPI,
     for lang in brain.content.languages:
         names = [c["command"] for c in menus[lang]]
         assert names == ["start", "menu", "hotlines", "language", "help", "about", "privacy",
-                         "forget"]
+                         "forget", "remind", "reminders"]
         assert all(c["description"] for c in menus[lang])

@@ -209,7 +209,7 @@ class Engine:
     # -- commands --------------------------------------------------------------
     def _on_command(self, state: UserState, message: CommandInput, lang: str) -> Turn:
         spec = commands.lookup(message.name)
-        if spec is None or spec.admin:  # admin commands never reach the engine
+        if spec is None or spec.app:  # admin and storage commands are the app layer's
             _ = self._gettext(lang)
             text = _("I do not know that command. Here is the menu:")
             return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)

@@ -1,4 +1,5 @@
-"""Storage behind a small ``Repository`` interface; SQLite (aiosqlite) is the backend."""
+"""Storage behind a small ``Repository`` interface: SQLite (aiosqlite, the default) or
+PostgreSQL (asyncpg, for several replicas); the queries are shared (sql.py)."""
 
 import os
 
@@ -30,6 +31,14 @@ __all__ = [
 ]
 
 
-async def open_repository(path: "str | os.PathLike[str]") -> Repository:
-    """Open the storage named by DATABASE_PATH (today always an SQLite file)."""
-    return await SqliteRepository.open(path)
+async def open_repository(where: "str | os.PathLike[str]") -> Repository:
+    """Open the storage: a ``postgresql://`` URL (DATABASE_URL), a ``sqlite:///path``
+    URL, or an SQLite file path (DATABASE_PATH)."""
+    text = os.fspath(where)
+    if text.startswith(("postgresql://", "postgres://")):
+        from bot.storage.postgres import PostgresRepository  # asyncpg only when used
+
+        return await PostgresRepository.open(text)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    return await SqliteRepository.open(text)

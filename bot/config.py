@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = DEFAULT_BASE_URL
     database_path: Path = Path("./data/migrant-bot.sqlite3")
+    # PostgreSQL for several replicas (postgresql://user:password@host/db); when set it
+    # is used instead of DATABASE_PATH. A secret: it may hold a password.
+    database_url: SecretStr | None = None
     content_dir: Path | None = None
     locales_dir: Path | None = None
     bot_mode: Literal["polling", "webhook"] = "polling"
@@ -135,6 +138,27 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 123,456")
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+                ("postgresql://", "postgres://")):
+            # Never echo the value: it may hold a password.
+            raise ValueError("must be a PostgreSQL URL: postgresql://user:password@host/db "
+                             "(leave it empty to use the SQLite file DATABASE_PATH)")
+        return value
+
+    def database(self) -> str:
+        """Where the bot stores its data: DATABASE_URL if set, else DATABASE_PATH."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return str(self.database_path)
+
+    @property
+    def shared_database(self) -> bool:
+        """True with PostgreSQL: replicas may share it (no file lock, no file to watch)."""
+        return self.database_url is not None
 
     @field_validator("reminder_send_hours", mode="after")
     @classmethod

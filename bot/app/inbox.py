@@ -26,11 +26,16 @@ from collections.abc import Callable, Sequence
 from bot.ops.metrics import Metrics
 from bot.storage.base import Repository
 
-__all__ = ["Inbox"]
+__all__ = ["Inbox", "InboxUnavailable"]
 
 log = logging.getLogger(__name__)
 
 _BATCH = 200  # handled updates written at once at most (one transaction)
+
+
+class InboxUnavailable(Exception):
+    """The inbox could not store updates and must not confirm them (a shared database
+    that is down: another replica, or this one later, handles them)."""
 
 
 class Inbox:
@@ -38,7 +43,12 @@ class Inbox:
 
     def __init__(self, repo: Callable[[], Repository], metrics: Metrics,
                  on_failure: Callable[[str, BaseException], None] | None = None,
-                 on_success: Callable[[], None] | None = None) -> None:
+                 on_success: Callable[[], None] | None = None, *,
+                 strict: bool = False) -> None:
+        # strict (PostgreSQL, several replicas): when updates cannot be stored they are
+        # not confirmed (InboxUnavailable), so Telegram delivers them again later.
+        # Otherwise (SQLite, one bot) they are handled anyway: answering matters more.
+        self.strict = strict
         self._repo = repo  # a callable: the service may reopen its storage
         self._metrics = metrics
         self._on_failure = on_failure or (lambda operation, exc: None)
@@ -70,6 +80,11 @@ class Inbox:
                 new = set(await self._repo().inbox_add(items))
             except Exception as exc:
                 self._failed("inbox_add", exc)
+                if self.strict:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(InboxUnavailable(type(exc).__name__))
+                    continue
                 new = {update_id for update_id, _ in items}  # handle them, not durably
             else:
                 self._on_success()

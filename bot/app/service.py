@@ -22,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bot.app import reminders
 from bot.app.activity import ActivityBuffer
@@ -50,9 +51,11 @@ from bot.ops.metrics import Metrics
 from bot.reminders.schedule import BANGKOK
 from bot.storage import Repository, open_repository
 
-__all__ = ["BotService", "Deliver", "UserRef", "UserUnreachable"]
+__all__ = ["RELOAD_CHANNEL", "BotService", "Deliver", "UserRef", "UserUnreachable"]
 
 log = logging.getLogger(__name__)
+
+RELOAD_CHANNEL = "migrantbot_reload"  # PostgreSQL NOTIFY channel: content reloaded
 
 
 @dataclass(frozen=True)
@@ -90,12 +93,13 @@ class BotService:
         self.repo: Repository | None = None
         self._sessions: Sessions | None = None
         self._activity: ActivityBuffer | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: list[asyncio.Task[Any]] = []
         self.votes = VoteGuard()
+        shared = str(database).startswith(("postgresql://", "postgres://"))
         self.storage_health = StorageHealth(
-            None if str(database) == ":memory:" else Path(database))
+            None if shared or str(database) == ":memory:" else Path(database))
         self.inbox = Inbox(self._repo, self.metrics, self._storage_failed,
-                           self.storage_health.succeeded)
+                           self.storage_health.succeeded, strict=shared)
 
     # -- life cycle -------------------------------------------------------------
     async def start(self, repo: Repository | None = None) -> None:
@@ -105,6 +109,9 @@ class BotService:
                        asyncio.create_task(self.inbox.run()),
                        asyncio.create_task(self._watch_storage())]
         self.metrics.set_content_version(self.brain.version)
+        listen = getattr(self.repo, "listen", None)
+        if listen is not None:  # replicas: a reload on one reaches all (LISTEN/NOTIFY)
+            await listen(RELOAD_CHANNEL, self._reload_notice)
 
     def _attach(self, repo: Repository) -> None:
         self.repo = repo
@@ -346,9 +353,24 @@ class BotService:
         await self.sessions.mark_inactive(user_id)
         log.info("user %d has blocked the bot; marked inactive", user_id)
 
-    async def reload(self, source: str) -> ReloadResult:
-        """Validate and swap in the content on disk; ``source`` names the trigger."""
-        return await reload_content(self, source)
+    async def reload(self, source: str, tell_replicas: bool = True) -> ReloadResult:
+        """Validate and swap in the content on disk; ``source`` names the trigger. With a
+        shared database, the other replicas are told to reload theirs too."""
+        result = await reload_content(self, source)
+        notify = getattr(self.repo, "notify", None)
+        if result.ok and tell_replicas and notify is not None:
+            try:
+                await notify(RELOAD_CHANNEL, result.version)
+            except Exception:
+                log.exception("could not tell the other replicas to reload")
+        return result
+
+    def _reload_notice(self, version: str) -> None:
+        """Another replica reloaded: reload here too, unless already at that version."""
+        if version != self.brain.version:
+            task = asyncio.create_task(self.reload("another replica reloaded",
+                                                   tell_replicas=False))
+            self._tasks.append(task)
 
 
 def _kind(message: Input) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["LiveLock", "lock_path", "read_live_info"]
+__all__ = ["AlreadyRunning", "LiveLock", "lock_path", "read_live_info"]
 
 
 def lock_path(database: Path) -> Path:
@@ -78,3 +78,12 @@ def read_live_info(database: Path) -> dict[str, Any] | None:
             return data if isinstance(data, dict) else {}
         fcntl.flock(handle, fcntl.LOCK_UN)
     return None
+
+
+class AlreadyRunning(Exception):
+    """Another process holds the live lock of DATABASE_PATH (or polls DATABASE_URL)."""
+
+    def __init__(self, pid: object, where: str = "DATABASE_PATH") -> None:
+        detail = f" (pid {pid})" if pid is not None else ""
+        super().__init__(f"another bot is already running on {where}{detail}")
+        self.pid = pid

@@ -19,7 +19,7 @@ import contextvars
 import datetime as dt
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 _MIGRATION_LOCK = 7_204_150  # advisory lock key: one replica migrates at a time
 _USER_LOCKS = 7_204_151      # first key of the two-key advisory locks per user
+_POLLING_LOCK = 7_204_152    # held by the one process that may poll
 _PLACEHOLDER = re.compile(r"\?")
 _STATUS_COUNT = re.compile(r"(\d+)$")
 
@@ -71,6 +72,8 @@ class PostgresRepository(SqlRepository):
         # The connection of the transaction this task is in (None: any pool connection).
         self._current: contextvars.ContextVar[asyncpg.Connection | None] = \
             contextvars.ContextVar("pg_transaction", default=None)
+        self._polling: asyncpg.Connection | None = None
+        self._listener: asyncpg.Connection | None = None
 
     @classmethod
     async def open(cls, url: str, *, max_size: int = 32,
@@ -156,11 +159,40 @@ class PostgresRepository(SqlRepository):
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1, $2)", *key)
 
+    async def hold_polling_lock(self) -> bool:
+        """Take the one polling lock of this database for as long as the repository is
+        open; False when another process holds it."""
+        if self._polling is not None:
+            return True
+        conn = await self._pool.acquire()
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", _POLLING_LOCK):
+            self._polling = conn  # held by this session until close
+            return True
+        await self._pool.release(conn)
+        return False
+
+    # -- content reloads reach every replica ---------------------------------------------
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` on each NOTIFY on ``channel`` (its own connection)."""
+        if self._listener is None:
+            self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(
+            channel, lambda _conn, _pid, _channel, payload: callback(payload))
+
+    async def notify(self, channel: str, payload: str) -> None:
+        await self._pool.execute("SELECT pg_notify($1, $2)", channel, payload)
+
     async def forget_traces(self) -> None:
         """Nothing to do: PostgreSQL reclaims deleted rows itself (autovacuum)."""
 
     async def close(self) -> None:
         """Close the pool (waits for connections in use to be released)."""
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+        if self._polling is not None:
+            await self._pool.release(self._polling)
+            self._polling = None
         await self._pool.close()
 
 

@@ -87,3 +87,12 @@ async def test_a_retry_after_beyond_the_deadline_gives_up_at_once() -> None:
     with pytest.raises(RetryAfter):
         await run(limiter(give_up_after=5, on_give_up=given_up.append), callback)
     assert time.monotonic() - started < 1 and given_up == ["sendMessage"]
+
+
+def test_only_what_a_worker_is_owed_is_retried_for_long() -> None:
+    limiter = ResilientRateLimiter(give_up_after=120)
+    assert limiter.retry_seconds("sendMessage") == 120
+    assert limiter.retry_seconds("editMessageText") == 120
+    assert limiter.retry_seconds("copyMessage") == 120
+    assert limiter.retry_seconds("getMe") <= 10  # start-up without network: fail fast
+    assert limiter.retry_seconds("setMyCommands") <= 10

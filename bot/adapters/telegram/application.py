@@ -25,6 +25,7 @@ from bot.app.reminders import ReminderScheduler
 from bot.brain import BrainHolder
 from bot.config import Settings
 from bot.dialogue.types import Reply, Turn, UserState
+from bot.ops.dblock import AlreadyRunning
 from bot.reminders.schedule import parse_hours
 
 __all__ = ["ALLOWED_UPDATES", "CONCURRENT_UPDATES", "POLL_TIMEOUT", "App", "build_application",
@@ -49,7 +50,7 @@ def build_application(settings: Settings, holder: BrainHolder, *,
                       concurrency: int = CONCURRENT_UPDATES, flood_limits: bool = True) -> App:
     """A ready-to-start Application; storage opens in its post_init hook."""
     service = BotService(holder, admin_ids=frozenset(settings.admin_ids),
-                         database=settings.database_path,
+                         database=settings.database(),
                          flood=FloodGuard() if flood_limits else None)
 
     limiter = rate_limiter or ResilientRateLimiter(
@@ -83,6 +84,14 @@ def build_application(settings: Settings, holder: BrainHolder, *,
 
     async def startup(app: App) -> None:
         await service.start()
+        if settings.shared_database and settings.bot_mode == "polling":
+            # Telegram gives each update to one getUpdates caller: two pollers would
+            # split the updates and fight over the offset. Webhook replicas are fine.
+            hold = getattr(service.repo, "hold_polling_lock", None)
+            if hold is not None and not await hold():
+                await service.stop()
+                raise AlreadyRunning(None, "DATABASE_URL in polling mode (use webhook mode "
+                                           "for several replicas)")
         # From here on, updates are stored before Telegram is told they arrived.
         bot.intake.inbox, bot.intake.metrics = service.inbox, service.metrics
         resumed = await resume(app)
@@ -94,7 +103,8 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         tasks.append(asyncio.create_task(scheduler.run()))
         log.info("bot @%s started (%s): content %s, languages %s, storage %s",
                  app.bot.username, settings.bot_mode, service.brain.version,
-                 " ".join(service.brain.content.languages), settings.database_path)
+                 " ".join(service.brain.content.languages),
+                 "PostgreSQL" if settings.shared_database else settings.database_path)
 
     async def shutdown(app: App) -> None:
         for task in tasks:

@@ -30,7 +30,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, ExtBot
 
-from bot.app.inbox import Inbox
+from bot.app.inbox import Inbox, InboxUnavailable
 from bot.ops.metrics import Metrics
 
 __all__ = ["InboxApplication", "InboxBot", "IntakeState", "read_update", "resume"]
@@ -125,7 +125,12 @@ class InboxBot(ExtBot[Any]):
         inbox = self.intake.inbox
         if inbox is None:  # not started yet (or a test without storage)
             return tuple(u if u is not None else _Known(i) for i, _, u in readable)
-        new = set(await inbox.accept([(i, payload) for i, payload, _ in readable]))
+        try:
+            new = set(await inbox.accept([(i, payload) for i, payload, _ in readable]))
+        except InboxUnavailable as exc:
+            # Not confirmed: the next getUpdates (after PTB's backoff) gets them again.
+            raise NetworkError(f"storage unavailable ({exc}); updates fetched again "
+                               "later") from exc
         out: list[Update] = []
         for update_id, _, update in readable:
             if update is None:

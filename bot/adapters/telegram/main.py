@@ -35,12 +35,14 @@ def run_from_cli(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         settings.check_for_run()
-        settings.ensure_database_folder()
+        if not settings.shared_database:
+            settings.ensure_database_folder()
     except ConfigError as exc:
         print(f"migrant-bot: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format,
-                      secrets=[settings.token(), settings.secret_token() or ""])
+                      secrets=[settings.token(), settings.secret_token() or "",
+                               settings.database() if settings.shared_database else ""])
     holder = _load_brain(args, settings)
     if holder is None:
         return 2
@@ -51,7 +53,8 @@ def run_from_cli(args: argparse.Namespace) -> int:
         print(f"migrant-bot: {exc}", file=sys.stderr)
         return 2
     except StorageError as exc:
-        print(f"migrant-bot: DATABASE_PATH: {exc}", file=sys.stderr)
+        variable = "DATABASE_URL" if settings.shared_database else "DATABASE_PATH"
+        print(f"migrant-bot: {variable}: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:
         print("migrant-bot: TELEGRAM_BOT_TOKEN: the Bot API rejected this token",

@@ -34,7 +34,13 @@ log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 DEFAULT_GIVE_UP_AFTER = 120.0
-_SHORT_LIVED = {"answerCallbackQuery": 10.0}  # seconds worth retrying these methods
+# What a worker is owed (a reply, an edit, a relayed message) is retried for the
+# whole ``give_up_after``; everything else (getMe at start, setMyCommands, a
+# button's answer, which Telegram forgets after ~15 s) only briefly, so start-up
+# with no network fails in seconds, not minutes.
+_OWED_PREFIXES = ("send", "edit", "copy", "forward")
+_SHORT = 10.0
+_SHORT_LIVED = {"answerCallbackQuery": _SHORT}
 
 
 class _QuietMaxRetries(logging.Filter):
@@ -112,7 +118,11 @@ class ResilientRateLimiter(AIORateLimiter):
 
     def retry_seconds(self, endpoint: str) -> float:
         """How long a call of ``endpoint`` is retried before it is given up."""
-        return min(self.short_lived.get(endpoint, self.give_up_after), self.give_up_after)
+        if endpoint in self.short_lived:
+            return min(self.short_lived[endpoint], self.give_up_after)
+        if endpoint.startswith(_OWED_PREFIXES):
+            return self.give_up_after
+        return min(_SHORT, self.give_up_after)
 
     def _give_up(self, endpoint: str, error: Exception, attempts: int) -> None:
         log.error("%s given up after %d retries (%s): the Bot API did not accept it in "

@@ -23,17 +23,9 @@ from bot.adapters.telegram.application import (
 )
 from bot.adapters.telegram.web import WebServer
 from bot.config import ConfigError, Settings
-from bot.ops.dblock import LiveLock, read_live_info
+from bot.ops.dblock import AlreadyRunning, LiveLock, read_live_info
 
 __all__ = ["AlreadyRunning", "running"]
-
-
-class AlreadyRunning(Exception):
-    """Another process holds the live lock of DATABASE_PATH."""
-
-    def __init__(self, pid: object) -> None:
-        super().__init__(f"another bot is already running on DATABASE_PATH (pid {pid})")
-        self.pid = pid
 
 
 @asynccontextmanager
@@ -45,10 +37,12 @@ async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
     # no start (the same checks as `migrant-bot run`, for every caller).
     settings.check_for_run()
     listen, port, variable = _address(settings)
-    # Two bots on one database would answer every update twice and race on writes.
-    lock = LiveLock(settings.database_path,
-                    {"health_port": port, "listen": listen, "mode": settings.bot_mode})
-    if not lock.acquire():
+    # Two bots on one SQLite file would answer every update twice and race on writes.
+    # (PostgreSQL: webhook replicas share it; polling takes a lock in the database.)
+    lock = None if settings.shared_database else LiveLock(
+        settings.database_path,
+        {"health_port": port, "listen": listen, "mode": settings.bot_mode})
+    if lock is not None and not lock.acquire():
         info = read_live_info(settings.database_path) or {}
         raise AlreadyRunning(info.get("pid", "unknown"))
     try:
@@ -56,7 +50,8 @@ async def running(app: App, *, poll_timeout: dt.timedelta = POLL_TIMEOUT,
                 _started(app, poll_timeout, web):
             yield app
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 @asynccontextmanager

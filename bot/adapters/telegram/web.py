@@ -27,6 +27,7 @@ from tornado.netutil import bind_sockets
 from bot.adapters.telegram.application import App, service_of
 from bot.adapters.telegram.intake import InboxBot, read_update
 from bot.app import BotService
+from bot.app.inbox import InboxUnavailable
 from bot.ops.metrics import CONTENT_TYPE
 from bot.storage.base import Repository
 
@@ -154,7 +155,11 @@ class WebhookHandler(_Handler):
         bot = app.bot
         update = read_update(data, bot, self.shared.service.metrics)
         # Stored before the 200: Telegram forgets the update once it has the answer.
-        new = await inbox.accept([(update_id, json.dumps(data, ensure_ascii=False))])
+        try:
+            new = await inbox.accept([(update_id, json.dumps(data, ensure_ascii=False))])
+        except InboxUnavailable:
+            self.reply(503, {"ok": False})  # Telegram delivers it again later
+            return
         if update is None:  # logged and counted; answering 200 stops the re-deliveries
             await inbox.finish(update_id, "skipped")
             self.reply(200, {"ok": True})

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prove the deployment files without a Docker engine: lint the Dockerfile with
-# hadolint and validate both compose files with docker-compose config.
+# hadolint and validate the compose files with docker-compose config.
 set -euo pipefail
 cd "$(dirname "$0")"
 BIN=${BIN:-../.venv/bin}
@@ -22,11 +22,14 @@ echo "hadolint: Dockerfile OK"
 # Compose needs the env file to exist; check with the documented example.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp Dockerfile Caddyfile docker-compose.yml docker-compose.webhook.yml "$work/"
+cp Dockerfile Caddyfile Caddyfile.scale docker-compose.yml docker-compose.webhook.yml \
+  docker-compose.scale.yml "$work/"
 cp .env.example "$work/.env"
 (cd "$work" && docker-compose -f docker-compose.yml config -q \
-  && DOMAIN=bot.example.org docker-compose -f docker-compose.webhook.yml config -q)
-echo "docker-compose config: both compose files OK"
+  && DOMAIN=bot.example.org docker-compose -f docker-compose.webhook.yml config -q \
+  && DOMAIN=bot.example.org POSTGRES_PASSWORD=example \
+     docker-compose -f docker-compose.scale.yml config -q)
+echo "docker-compose config: all three compose files OK"
 
 # Every setting the bot reads is documented in .env.example.
 missing=$("$BIN/python" - <<'PY'

@@ -139,8 +139,10 @@ class ReminderScheduler:
         """A round at once (what was due while the bot was down), then every minute."""
         try:
             # One bot per SQLite database (the live lock): a claim found at start was
-            # left by a crash, so it is free again now rather than in STALE_CLAIM.
-            released = await self.service._repo().reminder_claims_release()
+            # left by a crash, so it is free again now rather than in STALE_CLAIM. With
+            # PostgreSQL another replica may be sending it: wait for STALE_CLAIM there.
+            repo = self.service._repo()
+            released = 0 if hasattr(repo, "user_lock") else await repo.reminder_claims_release()
             if released:
                 log.info("%d reminder step(s) claimed before a crash are sent again",
                          released)

@@ -31,8 +31,16 @@ _PROG = "migrant-bot"
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
-    """Register ``report``, ``backup``, ``restore`` and ``reload`` on the main parser."""
+    """Register ``report``, ``backup``, ``restore``, ``reload`` and ``migrate-db``."""
     _add_report(sub)
+
+    p = sub.add_parser("migrate-db", help="copy an SQLite database into PostgreSQL "
+                                          "(safe to run again: nothing is copied twice)")
+    p.add_argument("--from", dest="source", required=True, metavar="sqlite:///PATH",
+                   help="the SQLite database, e.g. sqlite:///data/migrant-bot.sqlite3")
+    p.add_argument("--to", dest="target", required=True, metavar="postgresql://...",
+                   help="the PostgreSQL database (its tables are created if needed)")
+    p.set_defaults(func=_cmd_migrate_db)
 
     p = sub.add_parser("backup", help="copy the database (DATABASE_PATH) safely, even while "
                                       "the bot runs")
@@ -97,7 +105,7 @@ def _positive(value: str) -> int:
 
 def _cmd_unmatched(args: argparse.Namespace) -> int:
     """Print 'count  language  text' lines, most frequent first."""
-    database = _database_path(create_folder=True)
+    database = _database(create_folder=True)
     if database is None:
         raise SystemExit(2)
 
@@ -124,7 +132,7 @@ def _cmd_unmatched(args: argparse.Namespace) -> int:
 
 def _cmd_reminders(args: argparse.Namespace) -> int:
     """Print 'document  language  reminders  sent' lines and the totals."""
-    database = _database_path(create_folder=True)
+    database = _database(create_folder=True)
     if database is None:
         raise SystemExit(2)
 
@@ -148,7 +156,7 @@ def _cmd_reminders(args: argparse.Namespace) -> int:
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
     """Print 'topic  language  up  down' lines (with the day counted from, if any)."""
-    database = _database_path(create_folder=True)
+    database = _database(create_folder=True)
     if database is None:
         raise SystemExit(2)
 
@@ -207,7 +215,31 @@ def _run(coro: Any) -> Any:
     try:
         return asyncio.run(coro)
     except StorageError as exc:
-        raise SystemExit(_fail(2, f"DATABASE_PATH: {exc}")) from None
+        variable = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "DATABASE_PATH"
+        raise SystemExit(_fail(2, f"{variable}: {exc}")) from None
+
+
+# -- migrate-db -----------------------------------------------------------------------
+def _cmd_migrate_db(args: argparse.Namespace) -> int:
+    """Copy every table from SQLite into PostgreSQL; print the rows per table."""
+    from bot.ops.migrate_db import MigrateError, copy_database
+
+    source = args.source[len("sqlite:///"):] if args.source.startswith("sqlite:///") \
+        else args.source
+    if not Path(source).is_file():
+        return _fail(2, f"--from: no SQLite database at {source}")
+    if not args.target.startswith(("postgresql://", "postgres://")):
+        return _fail(2, "--to: must be a PostgreSQL URL, postgresql://user:password@host/db")
+    try:
+        counts = _run(copy_database(Path(source), args.target))
+    except MigrateError as exc:
+        return _fail(1, f"migrate-db: {exc}")
+    width = max(len(t) for t in counts)
+    print(f"{'table':<{width}}  {'in SQLite':>9}  {'copied':>6}  {'in PostgreSQL':>13}")
+    for table, (found, copied, total) in counts.items():
+        print(f"{table:<{width}}  {found:>9}  {copied:>6}  {total:>13}")
+    print("Done. Set DATABASE_URL to the PostgreSQL URL and restart the bot.")
+    return 0
 
 
 # -- backup / restore ---------------------------------------------------------------
@@ -215,6 +247,9 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     """Copy DATABASE_PATH with SQLite's online backup (safe while the bot writes)."""
     from bot.ops.backup import BackupError, backup
 
+    if os.environ.get("DATABASE_URL"):
+        return _fail(2, "DATABASE_URL is PostgreSQL: back it up with the server's own "
+                        "tool, e.g. pg_dump --format=custom --file=backup.dump \"$DATABASE_URL\"")
     database = _database_path()
     if database is None:
         return 2
@@ -322,6 +357,18 @@ def _loopback_for(listen: object) -> str | None:
     if isinstance(listen, str) and is_loopback(listen):
         return f"[{listen}]" if ":" in listen else listen
     return None
+
+
+def _database(create_folder: bool = False) -> str | None:
+    """Where reports read: DATABASE_URL (PostgreSQL) if set, else DATABASE_PATH."""
+    try:
+        settings = load_settings()
+        if settings.shared_database:
+            return settings.database()
+        return str(settings.ensure_database_folder() if create_folder else settings.database_path)
+    except ConfigError as exc:
+        print(f"{_PROG}: {exc}", file=sys.stderr)
+        return None
 
 
 def _database_path(create_folder: bool = False) -> Path | None:

@@ -40,12 +40,28 @@ async def pg_url() -> AsyncIterator[str]:
 @asynccontextmanager
 async def pg_database() -> AsyncIterator[str]:
     """Create a database of its own (skip when there is no server), drop it after."""
+    url = await create_pg_database()
+    try:
+        yield url
+    finally:
+        await drop_pg_database(url)
+
+
+async def create_pg_database() -> str:
+    """A new empty database's URL (skips the test when there is no server)."""
     admin = await _server_or_skip()
     name = f"migrantbot_test_{uuid.uuid4().hex[:12]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
-    base = ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}"
+        await admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
     finally:
+        await admin.close()  # type: ignore[attr-defined]
+    return f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+
+async def drop_pg_database(url: str) -> None:
+    admin = await _server_or_skip()
+    try:
+        name = url.rsplit("/", 1)[1]
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+    finally:
         await admin.close()  # type: ignore[attr-defined]

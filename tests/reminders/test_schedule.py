@@ -67,7 +67,7 @@ def test_a_repeating_report_has_no_end_message_and_rolls_forward() -> None:
 def test_send_hours_are_bangkok_time() -> None:
     hours = parse_hours("8-20")
     assert hours == (8, 20)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert in_send_hours(dt.datetime(2027, 1, 1, 1, 0, tzinfo=utc), hours)  # 08:00 BKK
     assert not in_send_hours(dt.datetime(2027, 1, 1, 0, 59, tzinfo=utc), hours)  # 07:59
     assert not in_send_hours(dt.datetime(2027, 1, 1, 13, 0, tzinfo=utc), hours)  # 20:00

@@ -21,6 +21,8 @@ _KINDS = {
     "h": "emergency",
     "f": "feedback",
     "x": "more",
+    "p": "human",  # talk to a person (bot/app/handoff/ when configured; else hotlines)
+    "H": "handoff",  # the consent screen's yes / no
 }
 _CODES = {v: k for k, v in _KINDS.items()}
 

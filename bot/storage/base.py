@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.storage.handoff import CaseStore
 
 __all__ = [
     "INBOX_RETENTION",
@@ -161,6 +164,11 @@ class Repository(Protocol):
 
     async def forget_traces(self) -> None:
         """Make deleted rows unrecoverable from the files (write-ahead log included)."""
+        ...
+
+    @property
+    def cases(self) -> CaseStore:
+        """Hand-off cases (bot/storage/handoff.py)."""
         ...
 
     async def ping(self) -> None:

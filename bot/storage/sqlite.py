@@ -21,6 +21,7 @@ from bot.storage.base import (
     UserRecord,
     utc_today,
 )
+from bot.storage.handoff import SqliteCaseStore
 from bot.storage.migrations import apply_migrations
 
 __all__ = ["SqliteRepository"]
@@ -85,6 +86,11 @@ class SqliteRepository:
             await db.close()
             raise
         return repo
+
+    @property
+    def cases(self) -> SqliteCaseStore:
+        """Hand-off cases (bot/storage/handoff.py), on this connection."""
+        return SqliteCaseStore(self._db)
 
     async def journal_mode(self) -> str:
         """The SQLite journal mode in force (``wal`` once opened)."""

@@ -233,7 +233,7 @@ class BotService:
         forgot = await record_events(self.sessions, user.id, turn.events, self.activity,
                                      self._storage_failed)
         if forgot:
-            turn = await self._forget_cases(user, turn)
+            turn = await self._forget_cases(user, turn, state)
             if self.flood is not None:
                 self.flood.forget(user.id)
             self.votes.forget(user.id)
@@ -267,11 +267,13 @@ class BotService:
             turn = await self.handoff.offer_instead(user, self.handoff.after_turn(user, turn))
         return turn
 
-    async def _forget_cases(self, user: UserRef, turn: Turn) -> Turn:
+    async def _forget_cases(self, user: UserRef, turn: Turn, state: UserState) -> Turn:
         """/forget also ends and deletes the user's cases and their topics."""
         if self.handoff is None or not await self.handoff.forget(user.id):
             return turn
-        line = self.interface_text(turn.language, handoff_texts.FORGOTTEN)
+        # In the language the confirmation was written in (the turn's is the reset one).
+        lang = self.brain.engine.reply_language(state, None, user.language_code)
+        line = self.interface_text(lang, handoff_texts.FORGOTTEN)
         return replace(turn, replies=[*turn.replies, Reply(line)])
 
     def _one_vote_each(self, user: UserRef, turn: Turn) -> Turn:

@@ -229,6 +229,19 @@ class Engine:
             return self._topic(state, "hotlines", lang)
         return self._emergency(state, lang)
 
+    # -- talk to a person ---------------------------------------------------------
+    # With a staff group set up, the application layer answers these first
+    # (bot/app/handoff/): consent, then a caseworker. Without one, the hotlines.
+    @command("human", N_("Talk to a person"))
+    def _human(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        return self._intent(state, "talk_to_human", lang)
+
+    @command("end", N_("End the conversation with a caseworker"), listed=False)
+    def _end(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        text = _("You are not talking with a caseworker now. Here is the menu:")
+        return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+
     @command("language", N_("Change language"))
     def _language(self, state: UserState, message: CommandInput, lang: str) -> Turn:
         _ = self._gettext(lang)
@@ -265,19 +278,6 @@ class Engine:
         fresh = UserState()
         return Turn([Reply(text)], fresh, self.reply_language(fresh, None, None),
                     [Event("forget")])
-
-    # -- talk to a person ---------------------------------------------------------
-    # With a staff group set up, the application layer answers these first
-    # (bot/app/handoff/): consent, then a caseworker. Without one, the hotlines.
-    @command("human", N_("Talk to a person"))
-    def _human(self, state: UserState, message: CommandInput, lang: str) -> Turn:
-        return self._intent(state, "talk_to_human", lang)
-
-    @command("end", N_("End the conversation with a caseworker"), listed=False)
-    def _end(self, state: UserState, message: CommandInput, lang: str) -> Turn:
-        _ = self._gettext(lang)
-        text = _("You are not talking with a caseworker now. Here is the menu:")
-        return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
 
     # -- buttons ---------------------------------------------------------------
     def _on_button(self, state: UserState, action: callbacks.Action | None,

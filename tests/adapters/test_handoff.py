@@ -20,6 +20,7 @@ import pytest_asyncio
 from bot.adapters.telegram.application import App, build_application, service_of, settings_of
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.runner import running
+from bot.adapters.telegram.staff import TelegramStaffDesk
 from bot.app.handoff import BANGKOK, Handoff, OfficeHours, texts
 from bot.brain import BrainHolder
 from tests.adapters.driver import POLL, Chat, message_id, repo_of, sent, settings_for
@@ -215,13 +216,14 @@ async def test_someone_not_in_the_staff_group_never_reaches_a_worker(
 
     # A member who leaves the group is no longer staff (checked again after a minute).
     desk = handoff_of(app).desk
+    assert isinstance(desk, TelegramStaffDesk)
     fake.set_member(STAFF, SUPERVISOR, "left")
     desk._members.clear()
     mark = fake.call_count()
     await worker.nothing_after(Staff(fake, updates, SUPERVISOR).update(topic, "hello"))
     assert not [c for c in fake.calls(since=mark) if c.chat_id == worker.chat_id]
     fake.set_member(STAFF, SUPERVISOR, "administrator")
-    getattr(desk, "_members").clear()
+    desk.forget_members()
 
 
 async def test_a_topic_deleted_by_hand_is_opened_again(

@@ -176,6 +176,10 @@ class TelegramStaffDesk:
         except Forbidden as exc:
             raise WorkerUnreachable(str(exc)) from exc
 
+    def forget_members(self) -> None:
+        """Ask Telegram again at the next message (after a change of members)."""
+        self._members.clear()
+
     async def is_staff(self, chat_id: int, user_id: int) -> bool:
         now = time.monotonic()
         cached = self._members.get((chat_id, user_id))

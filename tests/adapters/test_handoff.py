@@ -400,3 +400,18 @@ async def test_metrics_count_cases_and_time_to_first_reply(
     assert 'migrantbot_handoff_cases_total{language="lo"}' in text
     assert "migrantbot_handoff_first_reply_seconds_count" in text
     assert 'migrantbot_handoff_open_cases{language="lo"}' in text
+
+
+async def test_media_that_cannot_be_copied_is_explained_on_both_sides(
+        app: App, fake: FakeBotAPI, updates: Updates) -> None:
+    worker = Chat(fake, updates, next(_workers), lang="th")
+    topic = await connect(app, fake, worker)
+    update = updates.message(worker.user_id, lang="th",
+                             dice={"emoji": "🎲", "value": 3})
+    fake.make_uncopyable(worker.chat_id, update["message"]["message_id"])
+    mark = fake.call_count()
+    calls = await worker.inject(update)
+    assert [c.text for c in sent(calls)] == [text_of(app, "th", texts.CANNOT_RELAY)]
+    notes = [c.text for c in staff_calls(fake, mark, "sendMessage")
+             if c.params.get("message_thread_id") == topic]
+    assert any("cannot be copied" in n for n in notes)

@@ -19,6 +19,11 @@ HEALTH_PORT                 port of /healthz, /metrics and /reload in polling mo
                             served beside the webhook on WEBHOOK_PORT
 ADMIN_IDS                   comma-separated Telegram user ids allowed to /reload content
 LOG_LEVEL, LOG_FORMAT       ``INFO`` (default) ...; ``text`` (default) or ``json`` lines
+HANDOFF_CHAT_ID             talk to a person: the staff supergroup (with topics) where
+                            caseworkers answer; unset = "talk to a person" lists hotlines
+HANDOFF_CHAT_ID_<LANG>      a group of its own for one language (EN TH MY KM LO VI)
+HANDOFF_HOURS               when caseworkers work, Bangkok time (``mon-fri 09:00-17:00``)
+HANDOFF_LANGUAGES           languages the caseworkers can answer in (``th,en,my``)
 ==========================  ==============================================================
 """
 
@@ -32,9 +37,12 @@ from urllib.parse import urlparse
 from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["DEFAULT_BASE_URL", "ConfigError", "Settings", "load_settings"]
+__all__ = ["DEFAULT_BASE_URL", "HANDOFF_LANGUAGE_GROUPS", "ConfigError", "Settings",
+           "load_settings"]
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# Languages that may have a staff group of their own (HANDOFF_CHAT_ID_<LANG>).
+HANDOFF_LANGUAGE_GROUPS = ("en", "th", "my", "km", "lo", "vi")
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 # Telegram accepts 1-256 characters A-Z a-z 0-9 _ - as a webhook secret token.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -83,6 +91,16 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # Talk to a person (bot/app/handoff/): the staff group(s) and when staff work.
+    handoff_chat_id: int | None = None
+    handoff_chat_id_en: int | None = None
+    handoff_chat_id_th: int | None = None
+    handoff_chat_id_my: int | None = None
+    handoff_chat_id_km: int | None = None
+    handoff_chat_id_lo: int | None = None
+    handoff_chat_id_vi: int | None = None
+    handoff_hours: str = "mon-fri 09:00-17:00"
+    handoff_languages: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("telegram_bot_token", mode="after")
     @classmethod
@@ -178,6 +196,32 @@ class Settings(BaseSettings):
                                  "e.g. 120,60,30,14,7,1")
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("handoff_hours", mode="after")
+    @classmethod
+    def _hours_format(cls, value: str) -> str:
+        from bot.app.handoff.hours import OfficeHours  # here: config stays light to import
+
+        OfficeHours.parse(value)  # ValueError says what is wrong
+        return value
+
+    @field_validator("handoff_languages", mode="before")
+    @classmethod
+    def _split_languages(cls, value: object) -> object:
+        if isinstance(value, str):
+            codes = tuple(p.strip().lower() for p in value.split(",") if p.strip())
+            if not all(re.fullmatch(r"[a-z]{2,3}", c) for c in codes):
+                raise ValueError("must be comma-separated language codes, e.g. th,en,my")
+            return codes
+        return value
+
+    def handoff_routes(self) -> dict[str, int]:
+        """Staff group per language ('' = every language without a group of its own)."""
+        routes = {lang: chat for lang in HANDOFF_LANGUAGE_GROUPS
+                  if (chat := getattr(self, f"handoff_chat_id_{lang}")) is not None}
+        if self.handoff_chat_id is not None:
+            routes[""] = self.handoff_chat_id
+        return routes
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -28,6 +28,9 @@ from bot.app import reminders
 from bot.app.activity import ActivityBuffer
 from bot.app.events import record_events
 from bot.app.flood import FloodGuard, Verdict
+from bot.app.handoff import texts as handoff_texts
+from bot.app.handoff.desk import Handoff
+from bot.app.handoff.port import MessageRef
 from bot.app.inbox import Inbox
 from bot.app.reload import ReloadResult, reload_content
 from bot.app.sessions import Sessions
@@ -100,6 +103,8 @@ class BotService:
             None if shared or str(database) == ":memory:" else Path(database))
         self.inbox = Inbox(self._repo, self.metrics, self._storage_failed,
                            self.storage_health.succeeded, strict=shared)
+        # Talk to a person: set by a channel that has a staff desk (bot/app/handoff/).
+        self.handoff: Handoff | None = None
 
     # -- life cycle -------------------------------------------------------------
     async def start(self, repo: Repository | None = None) -> None:
@@ -200,8 +205,12 @@ class BotService:
 
     # -- the one entry point ----------------------------------------------------
     async def handle(self, user: UserRef, message: Input,
-                     deliver: Deliver | None = None) -> Turn | None:
-        """Answer one input; ``deliver`` shows the turn. None: dropped (a flood)."""
+                     deliver: Deliver | None = None, *,
+                     ref: MessageRef | None = None) -> Turn | None:
+        """Answer one input; ``deliver`` shows the turn. None: dropped (a flood).
+
+        ``ref`` names the channel's message, so that a worker in a hand-off case can
+        have it copied to the caseworkers (nothing of it is stored)."""
         verdict = self._flood_verdict(user)
         if verdict is Verdict.DROP:
             return None
@@ -213,7 +222,7 @@ class BotService:
         admin = await self._admin_turn(user, message)
         async with self.sessions.lock(user.id):
             turn = admin or await self._app_turn(user, message) \
-                or await self._turn(user, message)
+                or await self._turn(user, message, ref)
             if deliver is not None:
                 await self._deliver(user, deliver, turn)
         return turn
@@ -233,7 +242,8 @@ class BotService:
                 return await reminders.list_turn(self, user, action)
         return None
 
-    async def _turn(self, user: UserRef, message: Input) -> Turn:
+    async def _turn(self, user: UserRef, message: Input,
+                    ref: MessageRef | None = None) -> Turn:
         """Run the engine on the stored state, record events, store the new state.
 
         Storage faults never cost the worker their answer: a state that cannot be
@@ -248,7 +258,7 @@ class BotService:
             self._storage_failed("load_user", exc)
             state = UserState()
         today = self.clock().astimezone(BANGKOK).date()
-        turn = self.brain.engine.handle(state, message, user.language_code, today)
+        turn = await self._handoff_turn(user, message, state, ref, today)
         turn = self._one_vote_each(user, turn)
         for event in turn.events:  # the worker is told "Done": failing to store raises
             if event.kind == "reminder_set":
@@ -256,6 +266,7 @@ class BotService:
         forgot = await record_events(self.sessions, user.id, turn.events, self.activity,
                                      self._storage_failed)
         if forgot:
+            turn = await self._forget_cases(user, turn, state)
             if self.flood is not None:
                 self.flood.forget(user.id)
             self.votes.forget(user.id)
@@ -274,6 +285,29 @@ class BotService:
         self.metrics.record_update(_kind(message), time.perf_counter() - started,
                                    turn.events)
         return turn
+
+    # -- talk to a person (bot/app/handoff/) ---------------------------------------
+    async def _handoff_turn(self, user: UserRef, message: Input, state: UserState,
+                            ref: MessageRef | None, today: dt.date) -> Turn:
+        """The hand-off's turn when the input belongs to a case or asks for one, else
+        the engine's (which the hand-off may turn into an offer of a person)."""
+        if self.handoff is not None:
+            turn = await self.handoff.intercept(user, message, state, ref)
+            if turn is not None:
+                return turn
+        turn = self.brain.engine.handle(state, message, user.language_code, today)
+        if self.handoff is not None:
+            turn = await self.handoff.offer_instead(user, self.handoff.after_turn(user, turn))
+        return turn
+
+    async def _forget_cases(self, user: UserRef, turn: Turn, state: UserState) -> Turn:
+        """/forget also ends and deletes the user's cases and their topics."""
+        if self.handoff is None or not await self.handoff.forget(user.id):
+            return turn
+        # In the language the confirmation was written in (the turn's is the reset one).
+        lang = self.brain.engine.reply_language(state, None, user.language_code)
+        line = self.interface_text(lang, handoff_texts.FORGOTTEN)
+        return replace(turn, replies=[*turn.replies, Reply(line)])
 
     def _one_vote_each(self, user: UserRef, turn: Turn) -> Turn:
         """A second vote of the same user on the same answer is thanked, not counted."""
@@ -352,6 +386,11 @@ class BotService:
         """The user blocked the bot: keep their row, stop counting them as active."""
         await self.sessions.mark_inactive(user_id)
         log.info("user %d has blocked the bot; marked inactive", user_id)
+        if self.handoff is not None:
+            try:
+                await self.handoff.worker_blocked(user_id)
+            except Exception:
+                log.exception("could not tell the caseworkers that a worker blocked the bot")
 
     async def reload(self, source: str, tell_replicas: bool = True) -> ReloadResult:
         """Validate and swap in the content on disk; ``source`` names the trigger. With a

@@ -25,6 +25,8 @@ _KINDS = {
     "R": "remind_confirm",
     "V": "reminders",
     "D": "remind_delete",
+    "p": "human",  # talk to a person (bot/app/handoff/ when configured; else hotlines)
+    "H": "handoff",  # the consent screen's yes / no
 }
 _CODES = {v: k for k, v in _KINDS.items()}
 

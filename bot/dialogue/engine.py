@@ -40,6 +40,7 @@ from bot.safety.redact import redact
 
 __all__ = ["Engine"]
 
+_SPOKEN = frozenset({"voice", "audio", "video_note"})
 _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
 
 _REMIND = "remind:"  # UserState.pending while the bot waits for a document's end date
@@ -82,8 +83,14 @@ class Engine:
             return self._on_command(state, message, lang)
         if isinstance(message, NonTextInput):
             _ = self._gettext(lang)
-            text = _("I can only read text messages. Please type your question in words, "
-                     "or choose a topic below.")
+            if message.kind in _SPOKEN:
+                # Many workers who read little speak instead: never silence, and a way
+                # to a person who can listen.
+                text = _("I cannot listen to voice messages, sorry. Tap a topic below, "
+                         "or tap 🙋 Talk to a person.")
+            else:
+                text = _("I can only read text messages. Please type your question in "
+                         "words, or choose a topic below.")
             return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
         raise TypeError(f"unknown input {message!r}")
 
@@ -241,6 +248,19 @@ class Engine:
             return self._topic(state, "hotlines", lang)
         return self._emergency(state, lang)
 
+    # -- talk to a person ---------------------------------------------------------
+    # With a staff group set up, the application layer answers these first
+    # (bot/app/handoff/): consent, then a caseworker. Without one, the hotlines.
+    @command("human", N_("Talk to a person"))
+    def _human(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        return self._intent(state, "talk_to_human", lang)
+
+    @command("end", N_("End the conversation with a caseworker"), listed=False)
+    def _end(self, state: UserState, message: CommandInput, lang: str) -> Turn:
+        _ = self._gettext(lang)
+        text = _("You are not talking with a caseworker now. Here is the menu:")
+        return Turn([Reply(text, self._kb(lang).main_menu())], state, lang)
+
     @command("language", N_("Change language"))
     def _language(self, state: UserState, message: CommandInput, lang: str) -> Turn:
         _ = self._gettext(lang)
@@ -395,6 +415,8 @@ class Engine:
             return self._topic(state, action.arg, lang, more=True)
         if action.kind == "emergency":
             return self._emergency(state, lang)
+        if action.kind == "human":
+            return self._intent(state, "talk_to_human", lang)
         if action.kind == "languages":
             return Turn([Reply(_("Choose your language:"), kb.languages(), edit=True)],
                         state, lang)
@@ -440,6 +462,18 @@ class Engine:
         return _("What do you need help with? Choose a topic, or type your question.")
 
     def _privacy(self, lang: str) -> str:
+        _ = self._gettext(lang)
+        return self._privacy_main(lang) + "\n\n" + _(
+            "<b>If you talk to a person</b>\n"
+            "• Only after you agree, the messages you send until the conversation ends "
+            "are passed to the caseworkers in Telegram; the bot itself does not keep "
+            "them.\n"
+            "• The bot keeps a case number linked to you, your language and when the "
+            "case was opened, answered and closed, until you send /forget. Then the case "
+            "and the caseworkers' copy of the conversation are deleted; only a record "
+            "that case number was opened and closed, not linked to you, remains.")
+
+    def _privacy_main(self, lang: str) -> str:
         _ = self._gettext(lang)
         text = _("<b>What this bot keeps about you</b>\n"
                  "• Your chosen language and the last topic you opened, so the menu works. "

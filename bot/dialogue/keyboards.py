@@ -26,6 +26,10 @@ class Keyboards:
     def sos(self) -> Button:
         return Button("🆘 " + self._("Emergency numbers"), self._data("emergency"))
 
+    def human(self) -> Button:
+        """Talk to a person: a caseworker when the hand-off is set up, else the hotlines."""
+        return Button("🙋 " + self._("Talk to a person"), self._data("human"))
+
     def menu(self) -> Button:
         return Button("☰ " + self._("Menu"), self._data("menu"))
 
@@ -36,6 +40,7 @@ class Keyboards:
                  for a in self.content.areas]
         rows: list[tuple[Button, ...]] = [tuple(areas[i:i + 2])
                                           for i in range(0, len(areas), 2)]
+        rows.append((self.human(),))
         rows.append((Button("🌐 " + self._("Language"), self._data("languages")), self.sos()))
         return tuple(rows)
 
@@ -57,14 +62,14 @@ class Keyboards:
         rows.append((Button("👍", self._data("feedback", topic_id, "u")),
                      Button("👎", self._data("feedback", topic_id, "d"))))
         rows.append((Button("⬅️ " + self._("Back"), self._data("area", area)), self.menu()))
-        if topic_id != "emergency":
-            rows.append((self.sos(),))
+        rows.append((self.sos(), self.human()) if topic_id != "emergency" else (self.human(),))
         return tuple(rows)
 
     def danger(self, related: list[str]) -> Rows:
         """Under a danger reply: the topics that help, then every emergency number."""
         rows = self._topic_rows(related[:4])
-        rows.append((self.sos(), self.menu()))
+        rows.append((self.sos(), self.human()))
+        rows.append((self.menu(),))
         return tuple(rows)
 
     # -- reminders -------------------------------------------------------------

@@ -68,6 +68,48 @@ class Metrics:
                                        "Reminder steps due and not sent yet (outside the "
                                        "send hours they wait for the morning)", registry=r)
         self._version: str | None = None
+        self._init_handoff()
+
+    # -- talk to a person (bot/app/handoff/) ---------------------------------------
+    def _init_handoff(self) -> None:
+        r = self.registry
+        self.handoff_cases = Counter("migrantbot_handoff_cases_total",
+                                     "Hand-off cases opened, by the worker's language",
+                                     ["language"], registry=r)
+        self.handoff_open = Gauge("migrantbot_handoff_open_cases",
+                                  "Hand-off cases not closed, by language", ["language"],
+                                  registry=r)
+        self.handoff_waiting = Gauge("migrantbot_handoff_waiting_cases",
+                                     "Open cases no caseworker has answered yet", registry=r)
+        self.handoff_first_reply_seconds = Histogram(
+            "migrantbot_handoff_first_reply_seconds",
+            "Time from a case's opening to a caseworker's first answer",
+            buckets=(60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 72 * 3600),
+            registry=r)
+        self.handoff_relays = Counter("migrantbot_handoff_relayed_total",
+                                       "Messages copied between workers and caseworkers",
+                                       ["direction"], registry=r)
+        self.handoff_danger_total = Counter("migrantbot_handoff_danger_total",
+                                            "Danger messages sent inside a case", registry=r)
+        self._handoff_languages: set[str] = set()
+
+    def handoff_opened(self, language: str) -> None:
+        self.handoff_cases.labels(language=language).inc()
+
+    def handoff_first_reply(self, seconds: float) -> None:
+        self.handoff_first_reply_seconds.observe(max(seconds, 0.0))
+
+    def handoff_relayed(self, direction: str) -> None:
+        self.handoff_relays.labels(direction=direction).inc()
+
+    def handoff_danger(self) -> None:
+        self.handoff_danger_total.inc()
+
+    def handoff_gauges(self, open_by_language: dict[str, int], waiting: int) -> None:
+        for language in self._handoff_languages | set(open_by_language):
+            self.handoff_open.labels(language=language).set(open_by_language.get(language, 0))
+        self._handoff_languages |= set(open_by_language)
+        self.handoff_waiting.set(waiting)
 
     def set_content_version(self, version: str) -> None:
         if self._version is not None:

@@ -25,7 +25,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "inbox": ("update_id",),
     "reminders": ("id",),
     "reminder_steps": ("reminder_id", "ends", "step"),
+    "handoff_cases": ("case_id",),
+    "handoff_audit": ("id",),
+    "handoff_copies": ("case_id", "side", "source_id"),
 }
+# Tables whose ids PostgreSQL hands out (a sequence to move past the copied ids).
+_SERIAL = {"unmatched": "id", "reminders": "id", "handoff_cases": "case_id",
+           "handoff_audit": "id"}
 
 
 class MigrateError(Exception):
@@ -57,9 +63,10 @@ async def copy_database(source: Path, target_url: str) -> dict[str, tuple[int, i
                 total = await target._one(f"SELECT COUNT(*) FROM {table}")
                 counts[table] = (len(rows), copied, int(total[0]) if total else 0)
             # New rows get ids after the copied ones.
-            for table in ("unmatched", "reminders"):
-                await target._exec(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                   f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+            for table, column in _SERIAL.items():
+                await target._exec(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                    f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
             return counts
         finally:
             await target.close()

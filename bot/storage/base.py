@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.storage.handoff import CaseStore
 
 __all__ = [
     "INBOX_RETENTION",
@@ -235,6 +238,11 @@ class Repository(Protocol):
 
     async def reminder_counts(self) -> list[tuple[str, str, int, int]]:
         """(document, language, reminders, steps sent) for reports; no user ids."""
+        ...
+
+    @property
+    def cases(self) -> CaseStore:
+        """Hand-off cases (bot/storage/handoff.py)."""
         ...
 
     async def ping(self) -> None:

@@ -124,6 +124,48 @@ MIGRATIONS: tuple[Migration, ...] = (
                PRIMARY KEY (reminder_id, ends, step)
            )""",
     )),
+    Migration(6, "hand-off cases to caseworkers, their audit, the copied-message map", (
+        # One row per case: who (user id), where (staff chat, forum topic), state and
+        # times. Never message text: Telegram holds the conversation in the group.
+        # AUTOINCREMENT: a forgotten case's number is never given to someone else,
+        # so the anonymous audit rows below cannot point at the wrong person.
+        """CREATE TABLE handoff_cases (
+               case_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+               user_id        INTEGER NOT NULL,
+               language       TEXT NOT NULL,
+               chat_id        INTEGER NOT NULL,     -- the staff group
+               topic_id       INTEGER,              -- forum topic; NULL until created
+               state          TEXT NOT NULL,        -- waiting | open | closed
+               danger         INTEGER NOT NULL DEFAULT 0,
+               opened_at      TEXT NOT NULL,        -- UTC, ISO 8601 to the second
+               worker_at      TEXT,                 -- the worker's last message
+               first_reply_at TEXT,
+               closed_at      TEXT,
+               closed_by      INTEGER               -- caseworker id; NULL: the worker
+           )""",
+        # At most one case a worker is in at a time.
+        "CREATE UNIQUE INDEX handoff_live ON handoff_cases (user_id) "
+        "WHERE state != 'closed'",
+        "CREATE INDEX handoff_topic ON handoff_cases (chat_id, topic_id)",
+        # What happened to a case, when, and which caseworker did it: no text, no
+        # worker id. Kept after /forget (the case row is gone, so it leads to nobody).
+        """CREATE TABLE handoff_audit (
+               id            INTEGER PRIMARY KEY,
+               case_id       INTEGER NOT NULL,
+               at            TEXT NOT NULL,
+               event         TEXT NOT NULL,
+               caseworker_id INTEGER
+           )""",
+        "CREATE INDEX handoff_audit_case ON handoff_audit (case_id)",
+        # Which copy belongs to which original (to relay an edit): ids only.
+        """CREATE TABLE handoff_copies (
+               case_id   INTEGER NOT NULL,
+               side      TEXT NOT NULL,            -- worker | staff: where the original is
+               source_id INTEGER NOT NULL,
+               copy_id   INTEGER NOT NULL,
+               PRIMARY KEY (case_id, side, source_id)
+           )""",
+    )),
 )
 
 

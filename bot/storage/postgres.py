@@ -46,7 +46,8 @@ def is_postgres_url(value: str) -> bool:
 
 def for_postgres(statement: str) -> str:
     """A migration statement written for SQLite, in PostgreSQL's types."""
-    statement = re.sub(r"\bid\s+INTEGER PRIMARY KEY\b", "id BIGSERIAL PRIMARY KEY", statement)
+    statement = re.sub(r"\b(id|case_id)\s+INTEGER PRIMARY KEY(?: AUTOINCREMENT)?",
+                       r"\1 BIGSERIAL PRIMARY KEY", statement)
     return re.sub(r"\bINTEGER\b", "BIGINT", statement)
 
 

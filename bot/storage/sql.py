@@ -25,6 +25,7 @@ from bot.storage.base import (
     UserRecord,
     utc_today,
 )
+from bot.storage.handoff import SqlCaseStore
 
 __all__ = ["SqlRepository", "iso", "utcnow"]
 
@@ -72,6 +73,11 @@ class SqlRepository:
 
     def _transaction(self) -> AbstractAsyncContextManager[None]:
         raise NotImplementedError
+
+    @property
+    def cases(self) -> SqlCaseStore:
+        """Hand-off cases (bot/storage/handoff.py), on this repository."""
+        return SqlCaseStore(self)
 
     # -- users -------------------------------------------------------------------
     async def get_user(self, user_id: int) -> UserRecord | None:

@@ -309,6 +309,6 @@ async def test_command_menus_for_every_language(app: App, fake: FakeBotAPI,
     assert set(menus) == {"", *brain.content.languages}
     for lang in brain.content.languages:
         names = [c["command"] for c in menus[lang]]
-        assert names == ["start", "menu", "hotlines", "language", "help", "about", "privacy",
-                         "forget", "remind", "reminders"]
+        assert names == ["start", "menu", "hotlines", "human", "language", "help", "about",
+                         "privacy", "forget", "remind", "reminders"]
         assert all(c["description"] for c in menus[lang])

@@ -39,7 +39,16 @@ JSON = dict[str, Any]
 
 # Parameters that are always text, even when they look like numbers or JSON.
 _TEXT_PARAMS = frozenset({"text", "caption", "callback_query_id", "secret_token", "url",
-                          "language_code", "description", "short_description"})
+                          "language_code", "description", "short_description", "name"})
+# The rights an admin bot needs to run a hand-off group (getChatMember of the bot).
+BOT_ADMIN_RIGHTS: JSON = {"can_be_edited": False, "is_anonymous": False,
+                          "can_manage_chat": True, "can_delete_messages": True,
+                          "can_manage_video_chats": False, "can_restrict_members": False,
+                          "can_promote_members": False, "can_change_info": False,
+                          "can_invite_users": True, "can_post_stories": False,
+                          "can_edit_stories": False, "can_delete_stories": False,
+                          "can_pin_messages": True, "can_manage_topics": True}
+_THREAD_NOT_FOUND = "Bad Request: message thread not found"
 
 
 @dataclass
@@ -129,6 +138,15 @@ class _State:
     commands: dict[str, list[JSON]] = field(default_factory=dict)
     webhook: JSON = field(default_factory=dict)
     ok_counts: dict[str, int] = field(default_factory=dict)
+    # Forum topics per chat: thread id -> {"name", "closed", "deleted"}.
+    topics: dict[int, dict[int, JSON]] = field(default_factory=dict)
+    # getChatMember: (chat, user) -> status; the bot's own is bot_member.
+    members: dict[tuple[int, int], str] = field(default_factory=dict)
+    bot_member: JSON = field(default_factory=lambda: {"status": "administrator",
+                                                      **BOT_ADMIN_RIGHTS})
+    forums: set[int] = field(default_factory=set)  # chats with topics turned on
+    uncopyable: set[tuple[int, int]] = field(default_factory=set)  # (chat, message)
+    pins: list[tuple[int, int]] = field(default_factory=list)
 
 
 class FakeBotAPI:
@@ -274,6 +292,41 @@ class FakeBotAPI:
         with self._lock:
             return dict(self._state.webhook)
 
+    # -- forum topics and members (hand-off tests) -----------------------------------
+    def make_forum(self, chat_id: int, members: dict[int, str] | None = None) -> None:
+        """A supergroup with topics on, where the bot is an admin, and its members."""
+        with self._lock:
+            self._state.forums.add(chat_id)
+            for user_id, status in (members or {}).items():
+                self._state.members[(chat_id, user_id)] = status
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        with self._lock:
+            self._state.members[(chat_id, user_id)] = status
+
+    def set_bot_rights(self, status: str = "administrator", **rights: bool) -> None:
+        """What getChatMember says about the bot itself (for the start-up check)."""
+        with self._lock:
+            self._state.bot_member = {"status": status, **BOT_ADMIN_RIGHTS, **rights}
+
+    def topics(self, chat_id: int) -> dict[int, JSON]:
+        """The chat's forum topics (deleted ones included, marked)."""
+        with self._lock:
+            return {k: dict(v) for k, v in self._state.topics.get(chat_id, {}).items()}
+
+    def delete_topic_by_hand(self, chat_id: int, thread_id: int) -> None:
+        """A caseworker deletes a topic in the Telegram app (the bot is not told)."""
+        with self._lock:
+            self._state.topics[chat_id][thread_id]["deleted"] = True
+
+    def make_uncopyable(self, chat_id: int, message_id: int) -> None:
+        with self._lock:
+            self._state.uncopyable.add((chat_id, message_id))
+
+    def pins(self) -> list[tuple[int, int]]:
+        with self._lock:
+            return list(self._state.pins)
+
     def pending_updates(self) -> int:
         """Updates not yet confirmed by the bot's offset."""
         with self._lock:
@@ -390,7 +443,12 @@ class FakeBotAPI:
             call.status = 404
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method "
                                                                         "not found"}
-        result = await handler(params)
+        try:
+            result = await handler(params)
+        except _ApiError as exc:
+            call.status = exc.status
+            return exc.status, {"ok": False, "error_code": exc.status,
+                                "description": exc.description}
         call.result = result
         with self._lock:
             self._state.ok_counts[method] = self._state.ok_counts.get(method, 0) + 1
@@ -450,10 +508,107 @@ class FakeBotAPI:
 
     async def _api_sendMessage(self, params: JSON) -> JSON:
         chat_id = int(params["chat_id"])
+        self._check_thread(chat_id, params)
+        return self._message(chat_id, self._next_message_id(chat_id), params)
+
+    def _next_message_id(self, chat_id: int) -> int:
         with self._lock:
             message_id = self._state.message_ids.get(chat_id, 0) + 1
             self._state.message_ids[chat_id] = message_id
-        return self._message(chat_id, message_id, params)
+        return message_id
+
+    def _check_thread(self, chat_id: int, params: JSON) -> None:
+        """Writing into a deleted (or never created) topic fails as Telegram's does."""
+        thread = params.get("message_thread_id")
+        if thread is None or chat_id not in self._state.forums:
+            return
+        with self._lock:
+            topic = self._state.topics.get(chat_id, {}).get(int(thread))
+        if topic is None or topic["deleted"]:
+            raise _ApiError(400, _THREAD_NOT_FOUND)
+
+    async def _api_copyMessage(self, params: JSON) -> JSON:
+        chat_id = int(params["chat_id"])
+        source = (int(params["from_chat_id"]), int(params["message_id"]))
+        with self._lock:
+            uncopyable = source in self._state.uncopyable
+        if uncopyable:
+            raise _ApiError(400, "Bad Request: message can't be copied")
+        self._check_thread(chat_id, params)
+        return {"message_id": self._next_message_id(chat_id)}
+
+    async def _api_editMessageCaption(self, params: JSON) -> JSON:
+        return self._message(int(params["chat_id"]), int(params["message_id"]), params)
+
+    async def _api_createForumTopic(self, params: JSON) -> JSON:
+        chat_id = int(params["chat_id"])
+        with self._lock:
+            if chat_id not in self._state.forums:
+                raise _ApiError(400, "Bad Request: the chat is not a forum")
+            topics = self._state.topics.setdefault(chat_id, {})
+            thread = max(topics, default=1) + 1  # 1 is the General topic
+            topics[thread] = {"name": str(params["name"]), "closed": False, "deleted": False}
+        return {"message_thread_id": thread, "name": str(params["name"]), "icon_color": 7322096}
+
+    def _topic(self, params: JSON) -> JSON:
+        with self._lock:
+            topic = self._state.topics.get(int(params["chat_id"]), {}).get(
+                int(params["message_thread_id"]))
+        if topic is None or topic["deleted"]:
+            raise _ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        return topic
+
+    async def _api_editForumTopic(self, params: JSON) -> bool:
+        topic = self._topic(params)
+        with self._lock:
+            if "name" in params:
+                topic["name"] = str(params["name"])
+        return True
+
+    async def _api_closeForumTopic(self, params: JSON) -> bool:
+        topic = self._topic(params)
+        with self._lock:
+            topic["closed"] = True
+        return True
+
+    async def _api_deleteForumTopic(self, params: JSON) -> bool:
+        topic = self._topic(params)
+        with self._lock:
+            topic["deleted"] = True
+        return True
+
+    async def _api_pinChatMessage(self, params: JSON) -> bool:
+        with self._lock:
+            self._state.pins.append((int(params["chat_id"]), int(params["message_id"])))
+        return True
+
+    async def _api_getChat(self, params: JSON) -> JSON:
+        chat_id = int(params["chat_id"])
+        with self._lock:
+            forum = chat_id in self._state.forums
+        return {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private",
+                "title": "Caseworkers", "is_forum": forum, "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False,
+                                        "premium_subscription": False,
+                                        "gifts_from_channels": False}}
+
+    async def _api_getChatMember(self, params: JSON) -> JSON:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        with self._lock:
+            if user_id == self.bot_user["id"]:
+                return {**self._state.bot_member, "user": self.bot_user}
+            status = self._state.members.get((chat_id, user_id), "left")
+        member: JSON = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(BOT_ADMIN_RIGHTS)
+        if status == "restricted":
+            member.update({"is_member": False, "until_date": 0})
+        if status == "kicked":
+            member["until_date"] = 0
+        return member
 
     async def _api_editMessageText(self, params: JSON) -> JSON:
         return self._message(int(params["chat_id"]), int(params["message_id"]), params)
@@ -496,6 +651,13 @@ class FakeBotAPI:
         return True
 
     def _message(self, chat_id: int, message_id: int, params: JSON) -> JSON:
+        message = self._plain_message(chat_id, message_id, params)
+        if params.get("message_thread_id") is not None:
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
+        return message
+
+    def _plain_message(self, chat_id: int, message_id: int, params: JSON) -> JSON:
         message: JSON = {
             "message_id": message_id, "date": int(time.time()), "from": self.bot_user,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
@@ -540,6 +702,15 @@ class FakeBotAPI:
             return 200, {"ok": True, "result": {"calls": counts,
                                                 "pending_updates": self.pending_updates()}}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+class _ApiError(Exception):
+    """A Bot API method's own error answer (400 for a deleted topic, ...)."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
 
 
 def _utf16_len(text: str) -> int:

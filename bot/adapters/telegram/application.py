@@ -19,8 +19,14 @@ from bot.adapters.telegram.logs import add_log_context
 from bot.adapters.telegram.outputs import Target, show_turn
 from bot.adapters.telegram.ratelimit import ResilientRateLimiter
 from bot.adapters.telegram.request import AiohttpRequest
+from bot.adapters.telegram.staff import (
+    TelegramStaffDesk,
+    check_staff_groups,
+    register_staff_handlers,
+)
 from bot.app import BotService, UserUnreachable
 from bot.app.flood import FloodGuard
+from bot.app.handoff import Handoff, OfficeHours
 from bot.app.reminders import ReminderScheduler
 from bot.brain import BrainHolder
 from bot.config import Settings
@@ -35,8 +41,9 @@ log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
-# Edited messages and channel posts are not asked for (and ignored if they come).
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# Channel posts are not asked for (and ignored if they come). Edited messages are
+# only relayed within a hand-off case (staff.py); the bot never answers an edit.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 POLL_TIMEOUT = dt.timedelta(seconds=25)  # long-poll wait inside getUpdates
 # Updates of different users processed at once. Enough to hide Bot API round trips
 # (Telegram allows ~30 messages/s per bot anyway); more only adds pool contention.
@@ -98,6 +105,7 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         if resumed:
             log.info("%d update(s) from before the last stop queued again", resumed)
         await register_commands(app.bot, service.brain, service.admin_ids)
+        await _start_handoff(app, service, settings)
         # Reminders due while the bot was down go out now (one per reminder), then
         # every minute; nothing of it lives only in memory.
         tasks.append(asyncio.create_task(scheduler.run()))
@@ -125,10 +133,27 @@ def build_application(settings: Settings, holder: BrainHolder, *,
     app.bot_data["service"] = service
     app.bot_data["reminders"] = scheduler
     app.bot_data["settings"] = settings
+    register_staff_handlers(app, service, settings.handoff_routes())  # before the rest
     register_handlers(app, service)
     # Log lines carry the content version and the update being handled.
     add_log_context(app, lambda: service.brain.version)
     return app
+
+
+async def _start_handoff(app: App, service: BotService, settings: Settings) -> None:
+    """Talk to a person, when a staff group is set: check the group, then open the desk.
+    A group the bot cannot run stops the start with one line saying what is missing."""
+    routes = settings.handoff_routes()
+    if not routes:
+        return
+    await check_staff_groups(app.bot, routes)
+    service.handoff = Handoff(service, TelegramStaffDesk(app.bot), routes,
+                              OfficeHours.parse(settings.handoff_hours),
+                              settings.handoff_languages)
+    await service.handoff.refresh_gauges()
+    log.info("talk to a person: staff group(s) %s, hours %s",
+             " ".join(f"{lang or '*'}={chat}" for lang, chat in routes.items()),
+             settings.handoff_hours)
 
 
 def service_of(app: App) -> BotService:

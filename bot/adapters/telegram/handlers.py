@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot.adapters.telegram.errors import make_error_handler
 from bot.adapters.telegram.inputs import is_private, to_input, user_ref
 from bot.adapters.telegram.outputs import Target, show_turn
+from bot.adapters.telegram.staff import message_ref
 from bot.app import BotService, UserUnreachable
 from bot.dialogue.types import ButtonInput, Turn
 
@@ -60,7 +61,10 @@ class Conversation:
         async def deliver(turn: Turn) -> None:
             await _show(context, target, turn, private)
 
-        await self.service.handle(user_ref(user, private), message_input, deliver)
+        # In a private chat the message may belong to a hand-off case: the application
+        # layer may have it copied to the caseworkers (bot/adapters/telegram/staff.py).
+        await self.service.handle(user_ref(user, private), message_input, deliver,
+                                  ref=message_ref(message) if private else None)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """A button press: menu navigation edits the message, answers arrive as new ones."""

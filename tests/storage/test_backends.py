@@ -111,3 +111,18 @@ async def test_replicas_serialise_one_users_turns(pg_url: str) -> None:
     first_out = order.index("a out") if a < b else order.index("b out")
     assert first_out < max(a, b), order  # the second waited for the first
     assert order.index("c in") < max(a, b) or order.index("c in") < first_out  # not blocked
+
+
+async def test_handoff_cases(repo: SqlRepository) -> None:
+    cases = repo.cases
+    first = await cases.open_case(BIG_ID, "my", -100, NOW)
+    assert (await cases.open_case(BIG_ID, "my", -100, NOW)).case_id == first.case_id
+    await cases.audit(first.case_id, "opened", NOW)
+    await cases.add_copy(first.case_id, "worker", 5, 77)
+    await cases.add_copy(first.case_id, "worker", 5, 78)  # replaced, not doubled
+    assert await cases.copy_of(first.case_id, "worker", 5) == 78
+    await cases.delete(first.case_id)
+    assert await cases.get(first.case_id) is None
+    assert [e.event for e in await cases.audit_of(first.case_id)] == ["opened"]
+    again = await cases.open_case(BIG_ID, "km", -100, NOW)
+    assert again.case_id > first.case_id  # a forgotten case's number is never reused

@@ -34,7 +34,8 @@ from bot.dialogue.types import (
 ENGINE = settings(max_examples=250, deadline=None)
 CODEC = settings(max_examples=400, deadline=None)
 
-KINDS = ("menu", "area", "topic", "languages", "set_language", "emergency", "feedback", "more")
+KINDS = ("menu", "area", "topic", "languages", "set_language", "emergency", "feedback", "more",
+         "remind", "remind_confirm", "reminders", "remind_delete", "human", "handoff")
 # Admin commands are declared in bot/app/admin.py; they must never reach the engine.
 ADMIN_COMMANDS = ("reload", "stats", "unmatched")
 OUTCOMES = ("answer", "did_you_mean", "fallback", DANGER_OUTCOME)

@@ -28,7 +28,19 @@ def holder(brain: Brain) -> BrainHolder:
 
 
 MINI_FILES = {
-    "languages.yaml": "languages: [en, th]\n",
+    "languages.yaml": """\
+        languages: [en, th]
+        writing:
+          en:
+            script: Latin
+            letters: [A-Z, a-z]
+            spaces: true
+          th:
+            script: Thai
+            letters: [U+0E00-U+0E7F]
+            spaces: false
+            optional_marks: [U+0E48-U+0E4B]
+        """,
     "topics.yaml": """\
         areas: [work, help]
         topics:

@@ -22,3 +22,15 @@ def test_the_throughput_benchmark_runs_and_prints_its_table() -> None:
     assert sorted(rows) == [("polling", "buttons"), ("polling", "text"),
                             ("webhook", "buttons"), ("webhook", "text")], result.stdout
     assert "ratio ours/echo: mean" in result.stdout
+
+
+@pytest.mark.timeout(240)
+def test_the_startup_benchmark_runs_and_prints_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench_startup.py", "--repeat", "1"], cwd=ROOT,
+        capture_output=True, text=True, timeout=220)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"ready \(python -m bot match, no input\): [\d.]+ s, peak RSS \d+ MB",
+                     result.stdout), result.stdout
+    assert re.search(r"10x index \(\d+ phrases\): built in [\d.]+ s, process peak RSS \d+ MB",
+                     result.stdout), result.stdout

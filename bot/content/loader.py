@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,11 +27,15 @@ from bot.content.models import (
     LanguagesFile,
     TopicsFile,
     TopicText,
+    Writing,
 )
 from bot.content.problems import Problem
 from bot.content.render import NGO_TOPIC
 from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, OUT_OF_SCOPE, ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
+
+if TYPE_CHECKING:
+    from bot.matching.scripts import Scripts
 
 __all__ = ["LoadResult", "load_content"]
 
@@ -164,6 +168,11 @@ def load_content(root: Path, catalogue: Path | None = None,
         if catalogue is not None:
             _check_catalogue(ld, catalogue, topics, topics_doc)
     languages = list(langs.languages) if langs is not None else _language_folders(root)
+    writing = _check_writing(ld, langs, langs_doc) \
+        if langs is not None and langs_doc is not None else {}
+    from bot.matching.scripts import Scripts
+
+    scripts = Scripts(writing)
     areas = list(topics_file.areas) if topics_file is not None else None
     contacts = contacts_file.contacts if contacts_file is not None else None
     danger = _load_danger_meta(ld, root, topics, contacts)
@@ -193,7 +202,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         intents[lang] = _load_intents(ld, folder, lang, contacts, example_owner,
                                       check_examples)
         danger_texts[lang], not_danger[lang], line = _load_danger_texts(
-            ld, folder, lang, danger, contacts)
+            ld, folder, lang, danger, contacts, scripts)
         if line:
             safety_lines[lang] = line
 
@@ -213,8 +222,43 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_texts=danger_texts,
         not_danger=not_danger,
         safety_lines=safety_lines,
+        writing=writing,
     )
     return LoadResult(tree, sorted(ld.problems), ld.files)
+
+
+def _check_writing(ld: _Loader, langs: LanguagesFile,
+                   doc: YamlDocument) -> dict[str, Writing]:
+    """``writing`` in languages.yaml: one entry per language, and scripts that agree.
+    Returns the entries of the listed languages, in their order."""
+    for code in langs.writing:
+        if code not in langs.languages:
+            ld.problem(doc.path, doc.line(("writing", code)), f"'{code}' under 'writing' is "
+                       f"not in 'languages' (add it there, or check the code)")
+    where = ("writing",) if "writing" in doc.data else ("languages",)
+    for code in langs.languages:
+        if code not in langs.writing:
+            ld.problem(doc.path, doc.line(where), f"language '{code}' has no entry under "
+                       f"'writing': say how it is written (script, letters, spaces; see "
+                       f"docs/content-format.md)")
+    writing = {code: langs.writing[code] for code in langs.languages if code in langs.writing}
+    seen: list[tuple[str, Writing, list[tuple[int, int]]]] = []
+    for code, entry in writing.items():
+        letters = entry.characters("letters")
+        for other, other_entry, other_letters in seen:
+            if other_entry.script == entry.script:
+                if other_entry.spaces != entry.spaces:
+                    ld.problem(doc.path, doc.line(("writing", code, "spaces")),
+                               f"'{code}' and '{other}' are both written in {entry.script}, "
+                               f"but only one of them with spaces between words")
+            elif any(low <= o_high and o_low <= high for low, high in letters
+                     for o_low, o_high in other_letters):
+                ld.problem(doc.path, doc.line(("writing", code, "letters")),
+                           f"letters of '{code}' ({entry.script}) overlap those of '{other}' "
+                           f"({other_entry.script}): a letter belongs to one script (languages "
+                           f"written in the same script give the same 'script')")
+        seen.append((code, entry, letters))
+    return writing
 
 
 def _language_folders(root: Path) -> list[str]:
@@ -485,7 +529,7 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
 
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                        categories: list[DangerCategory] | None,
-                       contacts: dict[str, Any] | None
+                       contacts: dict[str, Any] | None, scripts: Scripts
                        ) -> tuple[dict[str, DangerText], tuple[str, ...], str | None]:
     """``<lang>/_danger.yaml``: per category the first reply and its signals, the
     everyday idioms (``not_danger``) that must never count as danger, and the
@@ -514,7 +558,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                 ld.problem(path, doc.line((key,)), "'not_danger' must be a list of phrases")
                 continue
             for i, phrase in enumerate(value):
-                problem = signal_problem(phrase)
+                problem = signal_problem(phrase, scripts)
                 if problem:
                     ld.problem(path, doc.line((key, i)), f"not_danger #{i + 1}: {problem}")
                 else:
@@ -537,7 +581,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                            f"the '{key}' reply must give {{contact:{number}}} or "
                            f"{{phone:{number}}} (content/danger.yaml asks for it)")
         for i, signal in enumerate(text.signals):
-            problem = signal_problem(signal)
+            problem = signal_problem(signal, scripts)
             if problem:
                 ld.problem(path, doc.line((key, "signals", i)), f"signal '{signal}': {problem}")
     for category in categories:

@@ -21,6 +21,8 @@ __all__ = [
     "TopicMeta",
     "TopicText",
     "TopicsFile",
+    "Writing",
+    "parse_characters",
 ]
 
 _ID = r"^[a-z][a-z0-9_]{0,40}$"
@@ -31,8 +33,76 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+_CODE_RANGE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})(?:\s*-\s*[Uu]\+([0-9A-Fa-f]{4,6}))?")
+
+
+def parse_characters(items: list[str]) -> list[tuple[int, int]]:
+    """Character sets as editors write them, as ranges of code points: ``U+0E00-U+0E7F``
+    (a range), ``U+0E48`` (one), ``a-z`` (a range of two characters) or any other
+    text (each of its characters; spaces are ignored). ValueError says what is wrong."""
+    ranges: list[tuple[int, int]] = []
+    for item in items:
+        text = item.strip()
+        if text.upper().startswith("U+"):
+            match = _CODE_RANGE.fullmatch(text)
+            if not match:
+                raise ValueError(f"'{item}' is not a character or range: write it like "
+                                 f"U+0E48 or U+0E00-U+0E7F")
+            low = int(match.group(1), 16)
+            high = int(match.group(2) or match.group(1), 16)
+        elif len(text) == 3 and text[1] == "-":
+            low, high = ord(text[0]), ord(text[2])
+        else:
+            ranges.extend((ord(ch), ord(ch)) for ch in text if not ch.isspace())
+            continue
+        if high > 0x10FFFF:
+            raise ValueError(f"'{item}' is beyond the last character, U+10FFFF")
+        if low > high:
+            raise ValueError(f"'{item}' is not a range from a lower to a higher character")
+        ranges.append((low, high))
+    return ranges
+
+
+class Writing(_Strict):
+    """How a language is written: what guessing a message's language, matching and
+    the danger check need to know about it (``docs/content-format.md``)."""
+
+    script: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9 _-]{0,40}$")
+    letters: list[str] = Field(min_length=1)
+    spaces: bool
+    tone_marks: bool = False
+    optional_marks: list[str] = Field(default_factory=list)
+    own_letters: list[str] = Field(default_factory=list)
+    words: str = ""  # frequent words, separated by spaces
+    word_pairs: list[str] = Field(default_factory=list)
+
+    @field_validator("letters", "optional_marks", "own_letters")
+    @classmethod
+    def _characters(cls, value: list[str]) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError("an entry is empty")
+        parse_characters(value)
+        return value
+
+    @field_validator("word_pairs")
+    @classmethod
+    def _pairs(cls, value: list[str]) -> list[str]:
+        for pair in value:
+            if len(pair.split()) != 2:
+                raise ValueError(f"'{pair}' must be two words")
+        return value
+
+    def characters(self, name: str) -> list[tuple[int, int]]:
+        """``letters``, ``optional_marks`` or ``own_letters`` as code point ranges."""
+        value: list[str] = getattr(self, name)
+        return parse_characters(value)
+
+
 class LanguagesFile(_Strict):
     languages: list[str] = Field(min_length=1)
+    # How each language is written; required for every language (the loader says
+    # which are missing), optional here so that an older file still loads.
+    writing: dict[str, Writing] = Field(default_factory=dict)
 
     @field_validator("languages")
     @classmethod

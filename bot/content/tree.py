@@ -12,6 +12,7 @@ from bot.content.models import (
     IntentText,
     TopicMeta,
     TopicText,
+    Writing,
 )
 
 __all__ = ["INTENT_IDS", "OUT_OF_SCOPE", "ContentTree"]
@@ -44,6 +45,8 @@ class ContentTree:
     danger_texts: dict[str, dict[str, DangerText]] = field(default_factory=dict)
     not_danger: dict[str, tuple[str, ...]] = field(default_factory=dict)
     safety_lines: dict[str, str] = field(default_factory=dict)  # lang -> danger numbers line
+    # How each language is written (languages.yaml), in the order of ``languages``.
+    writing: dict[str, Writing] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

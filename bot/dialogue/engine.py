@@ -30,8 +30,8 @@ from bot.dialogue.types import (
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
-from bot.matching.langdetect import detect_language
 from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.scripts import Scripts
 from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
 from bot.reminders.texts import ReminderTexts
@@ -56,7 +56,7 @@ class Engine:
         self.matcher = matcher
         self.catalogs = catalogs
         self.reminders = reminders or ReminderTexts()
-        self.danger = _danger_detector(content)
+        self.danger = _danger_detector(content, matcher.index.scripts)
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
@@ -111,7 +111,7 @@ class Engine:
         # never a "did you mean" (the signals are content, see safety/danger.py).
         categories = self.danger.detect(text)
         if categories:
-            lang = self.reply_language(state, detect_language(text), client_language)
+            lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
             # Danger told inside an everyday question ("my boss hits me; how do I change
             # employer?"): the numbers first, and the question one tap away.
             asked = self.matcher.match(text)
@@ -332,7 +332,7 @@ class Engine:
         all (a question instead): then it is answered as any message."""
         if document not in self.reminders.documents or self.danger.detect(text):
             return None  # danger first, always
-        lang = self.reply_language(state, detect_language(text), client_language)
+        lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
         _ = self._gettext(lang)
         kb = self._kb(lang)
         found = parse_date(text, today)
@@ -516,12 +516,13 @@ def _unmatched_text(text: str) -> str:
     return redact(text[:_MAX_TEXT])[:200]
 
 
-def _danger_detector(content: ContentTree) -> DangerDetector:
+def _danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     """One detector over every language's signals: workers mix languages and scripts."""
     signals: dict[str, list[str]] = {}
     for texts in content.danger_texts.values():
         for category, text in texts.items():
             signals.setdefault(category, []).extend(text.signals)
     idioms = [phrase for phrases in content.not_danger.values() for phrase in phrases]
-    return DangerDetector([c.id for c in content.danger_categories], signals, idioms)
+    # The scripts of this content's languages.yaml: a reload that changes them counts.
+    return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts)
 

@@ -15,7 +15,6 @@ from rapidfuzz import fuzz, process
 
 from bot.content.tree import OUT_OF_SCOPE
 from bot.matching.index import MatchIndex, bigrams
-from bot.matching.langdetect import detect_language
 from bot.matching.normalize import has_tone_marks, normalize
 
 __all__ = ["Candidate", "MatchResult", "Matcher", "Outcome", "Thresholds"]
@@ -89,9 +88,14 @@ class Matcher:
         self.index = index
         self.thresholds = thresholds or Thresholds()
 
+    def detect_language(self, text: str) -> str | None:
+        """The language ``text`` is clearly in, as the content's languages are written."""
+        return self.index.scripts.detect_language(text)
+
     def match(self, text: str) -> MatchResult:
         """Match one message; never raises on odd input."""
-        language = detect_language(text)
+        scripts = self.index.scripts
+        language = scripts.detect_language(text)
         norm = normalize(text)
         scores: dict[str, Candidate] = {}
         toned_query = norm.toned[0] if has_tone_marks(norm.toned[0]) else None
@@ -100,8 +104,9 @@ class Matcher:
                 self._score_into(query, toned_query, scores)
         ranked = sorted(scores.values(), key=lambda c: (-c.score, -c.evidence, c.id))
         if language is None and ranked and ranked[0].score >= self.thresholds.answer:
-            # Latin text without clear words: the matched example's language tells.
-            language = ranked[0].lang if ranked[0].lang in ("en", "vi") else None
+            # E.g. Latin text without clear words: where a script alone cannot name
+            # the language (languages.yaml: several share it), the matched example's does.
+            language = ranked[0].lang if ranked[0].lang in scripts.shared else None
         return self._decide(text, ranked, language)
 
     def _score_into(self, query: str, toned: str | None,
@@ -111,15 +116,17 @@ class Matcher:
         if not q_grams or not idx.entries:
             return
         # A feature no example has still counts in the message's weight (as 1.0).
-        q_weighted = [(g, idx.idf.get(g, 1.0)) for g in q_grams]
-        q_weight = sum(w for _, w in q_weighted) or 1.0
-        known = [g for g in q_grams if g in idx.postings]
+        idf = idx.idf
+        q_features = [idx.features.get(g) for g in q_grams]
+        q_weight = sum(1.0 if f is None else idf[f] for f in q_features) or 1.0
+        known = [f for f in q_features if f is not None]
         if not known:
             return
         # Every example holding a feature of the message gets that feature's weight,
         # in one vectorised pass (a posting list holds each entry once).
-        lists = [idx.postings[g] for g in known]
-        weights = np.repeat(np.array([idx.idf[g] for g in known]), [len(p) for p in lists])
+        known_weights = np.array([idf[f] for f in known])
+        lists = [idx.entries_of(f) for f in known]
+        weights = np.repeat(known_weights, [len(p) for p in lists])
         shared = np.bincount(np.concatenate(lists), weights=weights,
                              minlength=len(idx.entries))
         hit = np.flatnonzero(shared)
@@ -135,13 +142,16 @@ class Matcher:
         partial = process.cdist([query], [e.norm for e in entries], scorer=fuzz.partial_ratio,
                                 dtype=np.float64)[0] / 100.0
         if toned is not None:
-            # Tone marks were typed: let them separate Vietnamese words that fold alike.
+            # Tone marks were typed: let them separate words that fold alike (in
+            # Vietnamese: languages.yaml says which languages have such marks).
+            toned_languages = idx.scripts.toned
             for k, entry in enumerate(entries):
-                if entry.lang == "vi":
+                if entry.lang in toned_languages:
                     toned_partial = fuzz.partial_ratio(toned, entry.toned) / 100.0
                     partial[k] = 0.7 * partial[k] + 0.3 * toned_partial
         score_values = _W_PARTIAL * partial + (1 - _W_PARTIAL) * overlap
         per_owner: dict[str, list[tuple[float, int]]] = {}
+        vocab_weight: list[float] | None = None
         for i, entry, score in zip(positions, entries, score_values.tolist(), strict=True):
             if query == entry.norm:
                 score = _EXACT
@@ -153,8 +163,9 @@ class Matcher:
                 score += _SECOND_EXAMPLE_BONUS * found[1][0]
             evidence = score
             if found[0][0] < _EXACT:
-                vocab = idx.owner_vocab[owner]
-                topic_part = _W_TOPIC * (sum(w for g, w in q_weighted if g in vocab) / q_weight)
+                if vocab_weight is None:
+                    vocab_weight = self._vocab_weight(known, known_weights)
+                topic_part = _W_TOPIC * (vocab_weight[idx.owner_number[owner]] / q_weight)
                 evidence = (1 - _W_TOPIC) * score + topic_part
                 # Only the very words of an example are certain: "work permit" is in
                 # examples of five topics, and containing it must not be "exact".
@@ -165,6 +176,16 @@ class Matcher:
                 entry = idx.entries[found[0][1]]
                 scores[owner] = Candidate(owner, score, entry.intent, entry.text, entry.lang,
                                           evidence)
+
+    def _vocab_weight(self, known: list[int], weights: np.ndarray) -> list[float]:
+        """Per owner, the weight of the message's features that any of its examples
+        has: each owner's sum taken over the message's features in order, as a
+        Python loop over its vocabulary would."""
+        idx = self.index
+        lists = [idx.owners_of(f) for f in known]
+        repeated = np.repeat(weights, [len(p) for p in lists])
+        return np.bincount(np.concatenate(lists), weights=repeated,
+                           minlength=len(idx.owners)).tolist()
 
     def _decide(self, text: str, ranked: list[Candidate], language: str | None) -> MatchResult:
         th = self.thresholds

@@ -8,15 +8,20 @@ meaning in Thai, Lao, Khmer and Burmese.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 __all__ = ["NormalizedText", "ascii_digits", "fold_tones", "has_tone_marks", "normalize",
            "normalize_content", "normalize_key"]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), " ")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _DIGIT_BLOCKS = (0x0E50, 0x0ED0, 0x17E0, 0x1040, 0x1090)  # Thai, Lao, Khmer, Burmese, Shan
 _DIGITS = {start + i: str(i) for start in _DIGIT_BLOCKS for i in range(10)}
 _MYANMAR = re.compile(r"[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
@@ -42,7 +47,7 @@ _ZAWGYI_HIGH = 0.95
 _ZAWGYI_LOW = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NormalizedText:
     """A message ready for matching: ``variants`` are the readings to score (1 or 2)."""
 
@@ -53,7 +58,7 @@ class NormalizedText:
 
 def normalize(text: str) -> NormalizedText:
     """Normalise a user message; ambiguous Zawgyi yields two readings."""
-    raw = text.translate(_ZERO_WIDTH)
+    raw = text.translate(_ZERO_WIDTH) if _ZERO_WIDTH_RE.search(text) else text
     readings = [raw]
     zawgyi = False
     if _MYANMAR.search(raw):
@@ -62,8 +67,16 @@ def normalize(text: str) -> NormalizedText:
             readings, zawgyi = [_zawgyi_to_unicode(raw)], True
         elif probability > _ZAWGYI_LOW:
             readings = [raw, _zawgyi_to_unicode(raw)]
+    if len(readings) == 1:  # the usual case, without the generic de-duplication
+        cleaned = _clean(readings[0])
+        toned: tuple[str, ...] = (cleaned,)
+        bare = _folded(cleaned)
+        folded = toned if bare is cleaned else (bare,)
+        return NormalizedText(toned=toned, folded=folded, zawgyi=zawgyi)
     toned = tuple(dict.fromkeys(_clean(r) for r in readings))
-    folded = tuple(dict.fromkeys(fold_tones(t) for t in toned))
+    folded = tuple(dict.fromkeys(_folded(t) for t in toned))
+    if folded == toned:
+        folded = toned
     return NormalizedText(toned=toned, folded=folded, zawgyi=zawgyi)
 
 
@@ -86,18 +99,31 @@ def _clean(text: str) -> str:
     for variant, canonical in _LOOKALIKE_SEQUENCES:
         if variant in text:
             text = text.replace(variant, canonical)
-    out = []
-    for ch in text:
-        digit = _DIGITS.get(ord(ch))
+    return _SPACES.sub(" ", text.translate(_CLEAN)).strip()
+
+
+class _CleanTable(dict[int, str]):
+    """``str.translate`` table for ``_clean``, each character worked out when first
+    seen (a loop over characters in Python was most of the cost of loading content):
+    native digits as 0-9; punctuation, symbols, spaces and control characters as a
+    space (but the Thai repetition mark); anything else kept."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        digit = _DIGITS.get(code)
         if digit is not None:
-            out.append(digit)
-            continue
-        category = unicodedata.category(ch)
-        if category[0] in "PSZC" and ch not in "\u0e46":  # keep Thai repetition mark
-            out.append(" ")
+            out = digit
+        elif unicodedata.category(ch)[0] in "PSZC" and ch != "\u0e46":
+            out = " "
         else:
-            out.append(ch)
-    return _SPACES.sub(" ", "".join(out)).strip()
+            out = ch
+        if len(self) < _CLEAN_TABLE_MAX:  # bounded: messages may hold any character
+            self[code] = out
+        return out
+
+
+_CLEAN_TABLE_MAX = 1 << 14
+_CLEAN = _CleanTable()
 
 
 def _fix_myanmar_lookalikes(text: str) -> str:
@@ -115,8 +141,22 @@ def ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+def _folded(text: str) -> str:
+    """``fold_tones``, returning ``text`` itself when nothing changes: content keeps
+    one copy of each example, not two equal strings."""
+    folded = fold_tones(text)
+    return text if folded == text else folded
+
+
 def fold_tones(text: str) -> str:
     """Drop Latin combining marks (Vietnamese tones and hats) and map đ to d."""
+    if text.isascii():
+        return text
+    if "đ" not in text and "Đ" not in text:
+        decomposed = unicodedata.normalize("NFD", text)
+        if not _TONE_MARKS.search(decomposed):  # Thai, Burmese...: nothing to fold
+            return text if unicodedata.is_normalized("NFC", text) \
+                else unicodedata.normalize("NFC", decomposed)
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "d"))
     return unicodedata.normalize("NFC", _TONE_MARKS.sub("", decomposed))
 
@@ -133,7 +173,39 @@ def _detector() -> object:
 
 
 def _zawgyi_probability(text: str) -> float:
-    return float(_detector().get_zawgyi_probability(text))  # type: ignore[attr-defined]
+    model = _zawgyi_model()
+    if model is None:
+        return float(_detector().get_zawgyi_probability(text))  # type: ignore[attr-defined]
+    # myanmartools' own computation (a Markov chain over the characters it models),
+    # with each character's state looked up in a dict instead of found by bisection
+    # per character: the same sums in the same order, several times faster, which
+    # matters when thousands of Burmese examples and signals load.
+    states, params, size = model
+    get = states.get
+    codes = [get(ch, 0) for ch in text]
+    llrs = [params[a * size + b] for a, b in zip([0, *codes], [*codes, 0], strict=True)]
+    if all(map(math.isnan, llrs)):
+        return -math.inf
+    total = sum(itertools.filterfalse(math.isnan, llrs))
+    if total >= 0:
+        z = math.exp(-total)
+        return z / (z + 1)
+    return 1 / (1 + math.exp(total))
+
+
+@cache
+def _zawgyi_model() -> tuple[dict[str, int], Sequence[float], int] | None:
+    """The detector's characters (with the state its own lookup gives each) and its
+    parameters; None when this version of myanmartools keeps them elsewhere."""
+    detector: Any = _detector()
+    chars, params, state = (getattr(detector, name, None)
+                            for name in ("_chars", "_params", "_state"))
+    if not isinstance(chars, str) or params is None or not callable(state):
+        return None
+    size = len(chars) + 1
+    if len(params) != size * size:
+        return None
+    return {ch: code for ch in chars if (code := state(ch))}, params, size
 
 
 def _zawgyi_to_unicode(text: str) -> str:

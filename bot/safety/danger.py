@@ -7,13 +7,15 @@ scripts ("boss ตี me"), and a missed danger costs more than a check.
 Signal syntax (``docs/content-format.md`` explains it to editors):
 
 * words are compared after normalisation: lower case, Zawgyi converted to
-  Unicode, digits of every script as 0-9, Vietnamese tone marks and Thai and
-  Lao tone marks ignored (workers often leave them out);
+  Unicode, digits of every script as 0-9, Vietnamese tone marks and the marks
+  languages.yaml calls optional (Thai and Lao tone marks) ignored (workers
+  often leave them out);
 * ``*`` on its own between words: up to three other words may stand there
-  (in Thai, Lao, Khmer and Burmese, which need no spaces: up to 12 letters);
+  (in scripts written without spaces, languages.yaml's ``spaces: false`` -
+  Thai, Lao, Khmer, Burmese: up to 12 letters);
 * a word ending in ``*`` (``beat*``) also matches longer words that start so;
 * in spaced scripts a word of five or more letters also matches with one typo;
-* signals in Thai, Lao, Khmer and Burmese ignore spaces altogether;
+* signals in scripts written without spaces ignore spaces altogether;
 * ``{age}`` stands for a child's age: a number from 5 to 14 (``12``, ``12t``,
   ``12yo``), so "{age} * work*" replaces a line per age.
 
@@ -28,22 +30,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
+from itertools import chain
+from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.matching.normalize import normalize, normalize_content
+from bot.matching.scripts import Scripts, default_scripts
 
 __all__ = ["DangerDetector", "compile_signal", "signal_problem"]
 
-# Scripts written without spaces between words, and their blocks: an unspaced signal
-# is only searched for in a message that holds a letter of its script.
-_SCRIPT_BLOCKS = (("th", "\u0e00", "\u0e7f"), ("lo", "\u0e80", "\u0eff"),
-                  ("my", "\u1000", "\u109f"), ("km", "\u1780", "\u17ff"),
-                  ("my", "\uaa60", "\uaa7f"), ("my", "\ua9e0", "\ua9ff"))
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\uaa60-\uaa7f\ua9e0-\ua9ff]")
-# Thai and Lao tone marks: often left out by second-language writers.
-_TONES = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"))
+# Which scripts are written without spaces, and which marks writers leave out (Thai
+# and Lao tone marks), is content: languages.yaml, read by bot.matching.scripts.
 _GAP_WORDS = 3
 _GAP_LETTERS = 12
 _FUZZY_MIN = 5  # letters a word needs before one typo is forgiven
@@ -53,16 +52,31 @@ _CHILD_AGE = re.compile(r"(?:[5-9]|1[0-4])[^\W\d]{0,4}")
 _CHILD_AGE_UNSPACED = r"(?<![0-9])(?:[5-9]|1[0-4])(?![0-9])"
 
 
-def _fold(text: str) -> list[str]:
-    """Every normalised reading of a worker's message (two for ambiguous Zawgyi)."""
-    return [reading.translate(_TONES) for reading in normalize(text).folded if reading]
+def _fold(text: str, scripts: Scripts) -> list[str]:
+    """Every normalised reading of a worker's message (two for ambiguous Zawgyi),
+    without the marks writers leave out."""
+    marks = scripts.optional_marks
+    return [reading.translate(marks) for reading in normalize(text).folded if reading]
 
 
-def _fold_signal(text: str) -> list[str]:
-    """``_fold`` for content: cached, since validation and the detector both fold
-    every signal (never used for messages, which are not kept even in memory)."""
-    return [reading.translate(_TONES) for reading in normalize_content(text).folded
-            if reading]
+@lru_cache(maxsize=1 << 16)
+def _fold_content(text: str, marks: str) -> tuple[str, ...]:
+    """``_fold`` for content (``marks``: the optional marks, as one string), cached:
+    validation and the detector both fold every signal, and signals share most of
+    their words (never used for messages, which are not kept even in memory)."""
+    table = _marks_table(marks)
+    return tuple(_same(reading, reading.translate(table))
+                 for reading in normalize_content(text).folded if reading)
+
+
+def _same(text: str, changed: str) -> str:
+    """``changed``, or ``text`` itself when equal: one copy of each string is kept."""
+    return text if changed == text else changed
+
+
+@cache
+def _marks_table(marks: str) -> dict[int, None]:
+    return dict.fromkeys(map(ord, marks))
 
 
 @dataclass(frozen=True)
@@ -115,9 +129,34 @@ class _Spaced:
             and Levenshtein.distance(token, word, score_cutoff=1) <= 1
 
 
-def _unspaced_source(words: list[str]) -> str:
-    """A regular expression's source: compiled once, joined with its category's."""
+@dataclass(frozen=True)
+class _Unspaced:
+    """A signal in a script without spaces, searched for in a message with its spaces
+    taken out: literal pieces, with gaps and ages between them."""
+
+    source: str                # the regular expression
+    pieces: tuple[str, ...]    # the literal text every match holds, piece by piece
+    literal: bool              # no gap nor age: the signal is its one piece of text
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled when a message first holds all its pieces: most signals never are,
+        # and compiling thousands of them made up most of the detector's start-up.
+        return re.compile(self.source)
+
+    def found_in(self, compact: str) -> bool:
+        if self.literal:
+            return self.pieces[0] in compact
+        return all(piece in compact for piece in self.pieces) \
+            and self.pattern.search(compact) is not None
+
+
+def _unspaced(words: list[str]) -> _Unspaced:
+    """The regular expression of an unspaced signal, and its literal pieces."""
     parts: list[str] = []
+    pieces: list[str] = []
+    piece = ""
+    literal = True
     for word in words:
         if word == "*":
             parts.append(f"[^{_BLANK}]{{0,{_GAP_LETTERS}}}")
@@ -125,15 +164,31 @@ def _unspaced_source(words: list[str]) -> str:
             parts.append(_CHILD_AGE_UNSPACED)
         else:
             parts.append(re.escape(word.rstrip("*")))
-    return "".join(parts)
+            piece += word.rstrip("*")
+            continue
+        literal = False
+        if piece:
+            pieces.append(piece)
+            piece = ""
+    if piece:
+        pieces.append(piece)
+    return _Unspaced("".join(parts), tuple(pieces), literal)
 
 
-# A spaced signal, or the regular-expression source of an unspaced one.
-Signal = _Spaced | str
+# A spaced signal, or an unspaced one.
+Signal = _Spaced | _Unspaced
 
 
-def signal_problem(raw: str) -> str | None:
-    """Why ``raw`` cannot be a signal, in words an editor understands; None if fine."""
+def signal_problem(raw: str, scripts: Scripts | None = None) -> str | None:
+    """Why ``raw`` cannot be a signal, in words an editor understands; None if fine.
+    ``scripts``: how the languages are written (default: the default content's)."""
+    scripts = scripts or default_scripts()
+    return _signal_problem(raw, scripts.optional_marks_key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _signal_problem(raw: str, marks: str) -> str | None:
+    """Cached: validation checks every signal, then the detector compiles it."""
     words = raw.split()
     if not words or not any(w != "*" for w in words):
         return "a signal needs at least one word"
@@ -142,16 +197,20 @@ def signal_problem(raw: str) -> str | None:
     unknown = next((w for w in words if w.startswith("{") and w != AGE), None)
     if unknown:
         return f"unknown '{unknown}': the only placeholder in signals is {AGE} (a child's age)"
-    if not _fold_signal(raw.replace("*", " ")):
+    # Word by word (normalisation keeps or drops each character on its own, so this
+    # is the whole signal's answer), sharing the words' cache with compile_signal.
+    if not any(_fold_content(chunk, marks) for chunk in raw.replace("*", " ").split()):
         return "a signal needs letters, not only punctuation"
     return None
 
 
-def compile_signal(raw: str) -> Signal | None:
+def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
     """Compile one signal; None when it has no usable words (validation reports it)."""
-    if signal_problem(raw):
+    scripts = scripts or default_scripts()
+    if signal_problem(raw, scripts):
         return None
     # Normalise each word on its own so '*' survives (normalisation drops symbols).
+    marks = scripts.optional_marks_key
     words: list[str] = []
     prefix: list[bool] = []
     gap: list[bool] = []
@@ -166,7 +225,7 @@ def compile_signal(raw: str) -> Signal | None:
             gap.append(pending_gap)
             pending_gap = False
             continue
-        folded = _fold_signal(word.rstrip("*"))
+        folded = _fold_content(word.rstrip("*"), marks)
         if not folded:
             continue
         pieces = folded[0].split()
@@ -177,13 +236,13 @@ def compile_signal(raw: str) -> Signal | None:
         pending_gap = False
     if not words:
         return None
-    if any(_UNSPACED.search(w) for w in words):
+    if scripts.unspaced.search("".join(words)):  # a letter of a script without spaces
         unspaced: list[str] = []
         for w, is_gap in zip(words, gap, strict=True):
             if is_gap:
                 unspaced.append("*")
             unspaced.append(w)
-        return _unspaced_source(unspaced)
+        return _unspaced(unspaced)
     return _Spaced(tuple(words), tuple(prefix), tuple(gap))
 
 
@@ -195,28 +254,32 @@ def _deletions(word: str) -> set[str]:
 
 @dataclass(frozen=True)
 class _Signals:
-    """Signals arranged for speed: the unspaced ones as one regular expression; each
-    spaced one filed under one key a message must hold for it to match — its rarest
-    exact word, else a long word's one-typo forms, else a prefix — so a message is
-    tried only against the few signals whose key it holds, out of thousands."""
+    """Signals arranged for speed. Each spaced one is filed under one key a message
+    must hold for it to match — its rarest exact word, else a long word's one-typo
+    forms, else a prefix — and each unspaced one under the rarest pair of letters
+    (or letter) of its text, so a message is tried only against the few signals
+    whose key it holds, out of thousands. Idioms, which are blanked rather than
+    only found, keep the unspaced ones as one regular expression per script."""
 
     exact: dict[str, tuple[_Spaced, ...]]
     fuzzy: dict[str, tuple[_Spaced, ...]]
     prefix: dict[str, tuple[_Spaced, ...]]
     always: tuple[_Spaced, ...]
-    unspaced: dict[str, re.Pattern[str]]  # script -> its signals as one expression
+    unspaced: dict[str, tuple[_Unspaced, ...]]  # letter pair (or letter) -> signals
+    joined: dict[str, re.Pattern[str]]  # script -> its signals as one expression (idioms)
+    scripts: Scripts
 
     @classmethod
-    def build(cls, raw: Iterable[str]) -> _Signals:
+    def build(cls, raw: Iterable[str], scripts: Scripts, joined: bool = False) -> _Signals:
         spaced: list[_Spaced] = []
-        sources: list[str] = []
-        for signal in (compile_signal(r) for r in raw):
+        unspaced: list[_Unspaced] = []
+        for signal in (compile_signal(r, scripts) for r in raw):
             if isinstance(signal, _Spaced):
                 spaced.append(signal)
             elif signal is not None:
-                sources.append(signal)
+                unspaced.append(signal)
         # "con" or "me" stand in hundreds of signals, "brick" in few: file under the rarest.
-        uses = Counter(w for signal in spaced for w in signal.required)
+        uses = Counter(chain.from_iterable(signal.required for signal in spaced))
         exact: dict[str, list[_Spaced]] = {}
         fuzzy: dict[str, list[_Spaced]] = {}
         prefix: dict[str, list[_Spaced]] = {}
@@ -236,12 +299,20 @@ class _Signals:
                 prefix.setdefault(max(starts, key=len), []).append(signal)
             else:  # an age alone: tried on every message
                 always.append(signal)
-        by_script: dict[str, list[str]] = {}
-        for source in sources:
-            by_script.setdefault(_script_of(source), []).append(source)
-        joined = {script: re.compile("|".join(f"(?:{p})" for p in group))
-                  for script, group in by_script.items()}
-        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always), joined)
+        keys = [_letter_keys(signal.pieces) for signal in unspaced]
+        key_uses = Counter(chain.from_iterable(keys))
+        by_key: dict[str, list[_Unspaced]] = {}
+        for signal, group in zip(unspaced, keys, strict=True):
+            by_key.setdefault(min(group, key=lambda k: (key_uses[k], k)), []).append(signal)
+        expressions: dict[str, re.Pattern[str]] = {}
+        if joined:
+            by_script: dict[str, list[str]] = {}
+            for signal in unspaced:
+                by_script.setdefault(scripts.script_of(signal.source), []).append(signal.source)
+            expressions = {script: re.compile("|".join(f"(?:{p})" for p in group))
+                           for script, group in by_script.items()}
+        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always),
+                   _frozen(by_key), expressions, scripts)
 
     def _spaced_for(self, words: set[str]) -> list[_Spaced]:
         found: dict[int, _Spaced] = {id(s): s for s in self.always}  # by id: filed twice
@@ -258,9 +329,9 @@ class _Signals:
         return list(found.values())
 
     def held_by(self, message: _Message) -> bool:
-        if any(self.unspaced[script].search(message.compact)
-               for script in message.scripts if script in self.unspaced):
-            return True
+        for key in self.unspaced.keys() & message.letter_keys:
+            if any(signal.found_in(message.compact) for signal in self.unspaced[key]):
+                return True
         return any(signal.required <= message.words and signal.spans(message.tokens)
                    for signal in self._spaced_for(message.words))
 
@@ -270,31 +341,31 @@ class _Signals:
             for start, end in idiom.spans(tokens):
                 tokens[start:end] = [_BLANK] * (end - start)
         compact = "".join(tokens)
-        for script in _scripts_in(compact):
-            if script in self.unspaced:
-                compact = self.unspaced[script].sub(lambda m: _BLANK * len(m.group(0)),
+        for script in self.scripts.scripts_in(compact):
+            if script in self.joined:
+                compact = self.joined[script].sub(lambda m: _BLANK * len(m.group(0)),
                                                     compact)
         return compact
 
 
-def _script_of(text: str) -> str:
-    """The unspaced script of a signal's first letter in one (a Thai signal may hold
-    Latin words too: "boss ตี")."""
-    for ch in text:
-        for script, low, high in _SCRIPT_BLOCKS:
-            if low <= ch <= high:
-                return script
-    return "other"
+S = TypeVar("S", _Spaced, _Unspaced)
 
 
-def _scripts_in(text: str) -> set[str]:
-    found = {script for ch in set(text) for script, low, high in _SCRIPT_BLOCKS
-             if low <= ch <= high}
-    return found | {"other"}
-
-
-def _frozen(groups: dict[str, list[_Spaced]]) -> dict[str, tuple[_Spaced, ...]]:
+def _frozen(groups: dict[str, list[S]]) -> dict[str, tuple[S, ...]]:
     return {key: tuple(group) for key, group in groups.items()}
+
+
+def _letter_keys(text: str | tuple[str, ...]) -> set[str]:
+    """Every letter pair in ``text`` (each piece of it), and single letters standing
+    alone: what a message must hold for a signal with these pieces to match."""
+    pieces = (text,) if isinstance(text, str) else text
+    keys: set[str] = set()
+    for piece in pieces:
+        if len(piece) == 1:
+            keys.add(piece)
+        else:
+            keys.update(map(str.__add__, piece, piece[1:]))
+    return keys
 
 
 @dataclass(frozen=True)
@@ -304,7 +375,11 @@ class _Message:
     tokens: list[str]
     words: set[str]
     compact: str
-    scripts: set[str]
+
+    @cached_property
+    def letter_keys(self) -> set[str]:
+        """The keys unspaced signals are filed under that this message holds."""
+        return set(self.compact) | _letter_keys(self.compact)
 
 
 class DangerDetector:
@@ -312,17 +387,20 @@ class DangerDetector:
 
     def __init__(self, categories: Sequence[str],
                  signals: Mapping[str, Iterable[str]],
-                 not_danger: Iterable[str]) -> None:
-        self._categories = tuple((cid, _Signals.build(signals.get(cid, ())))
+                 not_danger: Iterable[str], scripts: Scripts | None = None) -> None:
+        """``scripts``: how the languages are written (``Scripts.from_content``);
+        by default, as the default content folder's languages.yaml says."""
+        self._scripts = scripts = scripts or default_scripts()
+        self._categories = tuple((cid, _Signals.build(signals.get(cid, ()), scripts))
                                  for cid in categories)
-        self._idioms = _Signals.build(not_danger)
+        self._idioms = _Signals.build(not_danger, scripts, joined=True)
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
         readings = []
-        for reading in _fold(text):
+        for reading in _fold(text, self._scripts):
             tokens = reading.split()
             compact = self._idioms.blank(tokens)
-            readings.append(_Message(tokens, set(tokens), compact, _scripts_in(compact)))
+            readings.append(_Message(tokens, set(tokens), compact))
         return [cid for cid, signals in self._categories
                 if any(signals.held_by(message) for message in readings)]

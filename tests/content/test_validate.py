@@ -316,3 +316,49 @@ def test_unknown_topic_placeholder(mini_content: Path) -> None:
     edit(mini_content / "en/hotlines.yaml", "Numbers:", "See {topic:nowhere}. Numbers:")
     assert any(p.startswith("content/en/hotlines.yaml:3: unknown topic 'nowhere'")
                for p in problems(mini_content))
+
+
+# languages.yaml: how each language is written (see docs/content-format.md).
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("letters: [U+0E00-U+0E7F]", "letters: [U+0E00-0E7F]",
+     "content/languages.yaml:9: 'writing.th.letters': 'U+0E00-0E7F' is not a character or "
+     "range: write it like U+0E48 or U+0E00-U+0E7F"),
+    ("letters: [U+0E00-U+0E7F]", "letters: [U+0E7F-U+0E00]",
+     "content/languages.yaml:9: 'writing.th.letters': 'U+0E7F-U+0E00' is not a range"),
+    ("letters: [U+0E00-U+0E7F]", "letters: [U+0E00-U+0E7F, a-c]",
+     "content/languages.yaml:9: letters of 'th' (Thai) overlap those of 'en' (Latin)"),
+    ("script: Thai", "script: Latin",
+     "content/languages.yaml:10: 'th' and 'en' are both written in Latin, but only one"),
+    ("    spaces: true\n", "    spaces: true\n    word_pairs: [thai lan, bao]\n",
+     "content/languages.yaml:7: 'writing.en.word_pairs': 'bao' must be two words"),
+    ("    spaces: true\n", "    spaces: true\n    spelling: british\n",
+     "content/languages.yaml:7: unknown field 'spelling'"),
+    ("  th:\n", "  xx:\n    script: X\n    letters: [U+10A0-U+10FF]\n    spaces: true\n  th:\n",
+     "content/languages.yaml:7: 'xx' under 'writing' is not in 'languages'"),
+    ("  en:\n    script: Latin\n    letters: [A-Z, a-z]\n    spaces: true\n", "",
+     "content/languages.yaml:2: language 'en' has no entry under 'writing'"),
+])
+def test_writing_problems_have_path_and_line(mini_content: Path, old: str, new: str,
+                                             expected: str) -> None:
+    edit(mini_content / "languages.yaml", old, new)
+    found = problems(mini_content)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_languages_file_without_writing_still_loads(mini_content: Path) -> None:
+    """The older form, codes only: the tree loads; each language is a problem to fix."""
+    (mini_content / "languages.yaml").write_text("languages: [en, th]\n", encoding="utf-8")
+    result = check_content(mini_content)
+    assert result.tree is not None and result.tree.writing == {}
+    assert [str(p) for p in result.problems] == [
+        f"content/languages.yaml:1: language '{code}' has no entry under 'writing': say how "
+        f"it is written (script, letters, spaces; see docs/content-format.md)"
+        for code in ("en", "th")]
+
+
+def test_the_tree_keeps_writing_in_language_order(mini_content: Path) -> None:
+    tree = check_content(mini_content).tree
+    assert tree is not None
+    assert list(tree.writing) == ["en", "th"]
+    assert tree.writing["th"].spaces is False
+    assert tree.writing["th"].characters("optional_marks") == [(0x0E48, 0x0E4B)]

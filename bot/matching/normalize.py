@@ -39,6 +39,7 @@ _LOOKALIKE_SEQUENCES = (
     ("\u0eab\u0ebc", "\u0eab\u0ea5"),    # Lao ຫຼ typed as ຫລ
     ("\u0e4d\u0e32", "\u0e33"),          # Thai sara am typed as nikhahit + sara aa
     ("\u0ecd\u0eb2", "\u0eb3"),          # the same in Lao
+    ("\u1013\u102b", "\u1013\u102c"),    # Burmese ဓါ (Zawgyi converted) is ဓာ
 )
 _SPACES = re.compile(r"\s+")
 _TONE_MARKS = re.compile(r"[\u0300-\u036f]")
@@ -145,7 +146,11 @@ def _folded(text: str) -> str:
     """``fold_tones``, returning ``text`` itself when nothing changes: content keeps
     one copy of each example, not two equal strings."""
     folded = fold_tones(text)
-    return text if folded == text else folded
+    if folded == text:
+        return text
+    # A tone mark standing alone (after a space or punctuation) leaves a space
+    # behind: collapse again, so the folded reading is canonical too.
+    return _SPACES.sub(" ", folded).strip()
 
 
 def fold_tones(text: str) -> str:

@@ -106,19 +106,18 @@ def test_folded_readings_have_no_latin_tone_marks(text: str) -> None:
         assert not TONE_MARKS.search(unicodedata.normalize("NFD", reading))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: normalize_key('0:\\u0300') == '0 ' but normalize_key('0 ') == '0': fold_tones "
-    "drops a tone mark standing alone (after punctuation or a space) after _clean has "
-    "collapsed and stripped spaces, so folded readings (the key, the matcher's queries) "
-    "can end in a space or hold two"))
+# Once a bug (found by this test): see the commit that fixed it.
 @example(text="0:\u0300")
 @NORMALISE
 @given(text=any_text)
 def test_normalize_key_is_idempotent(text: str) -> None:
-    """A canonical form: the key of a key is itself, single-spaced and stripped."""
+    """A canonical form: the key of a key is itself, single-spaced and stripped.
+    (Burmese is left out: whether a text is Zawgyi is a guess, and the converted
+    text may be guessed the other way; the matcher tries both readings.)"""
     key = normalize_key(text)
     assert key == key.strip() and "  " not in key
-    assert normalize_key(key) == key
+    if not MYANMAR.search(text):
+        assert normalize_key(key) == key
 
 
 @NORMALISE

@@ -102,10 +102,7 @@ def test_burmese_signals_typed_in_zawgyi_are_found(brain: Brain,
     assert category in brain.engine.danger.detect(in_zawgyi(signal)), in_zawgyi(signal)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: detect('ဓာတ္လိုက္') == [] (Zawgyi for the 'medical' signal ဓာတ်လိုက်, electric "
-    "shock; likewise ဓားထုတ် 'pulled a knife'): python-myanmar's Zawgyi converter writes "
-    "ဓာ as ဓါ (tall aa), and neither normalize nor the signals know that spelling"))
+# Once a bug (found by this test): see the commit that fixed it.
 @example(signal="ဓာတ်လိုက်")
 @DANGER
 @given(signal=st.sampled_from(TALL_AA_SIGNALS))

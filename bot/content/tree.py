@@ -15,13 +15,21 @@ from bot.content.models import (
     Writing,
 )
 
-__all__ = ["INTENT_IDS", "OUT_OF_SCOPE", "ContentTree"]
+__all__ = ["INTENTS", "INTENT_IDS", "OUT_OF_SCOPE", "ContentTree"]
 
-# Conversation intents the dialogue engine knows how to handle. Content gives
-# their example phrases (and the answer for the last two) in every language.
-INTENT_IDS: tuple[str, ...] = ("greeting", "thanks", "change_language", "talk_to_human",
-                               "about_bot")
-INTENTS_WITH_ANSWER = frozenset({"talk_to_human", "about_bot"})
+# Conversation intents and what each does, declared once: content gives their
+# example phrases in every language, and for "answer" intents the answer too.
+#   greet      the greeting and the menu        thank      "you are welcome" and the menu
+#   languages  the language picker              answer     the intent's answer from content
+INTENTS: dict[str, str] = {
+    "greeting": "greet",
+    "thanks": "thank",
+    "change_language": "languages",
+    "talk_to_human": "answer",
+    "about_bot": "answer",
+}
+INTENT_IDS: tuple[str, ...] = tuple(INTENTS)
+INTENTS_WITH_ANSWER = frozenset(i for i, does in INTENTS.items() if does == "answer")
 # Optional: messages workers send that the bot must NOT answer (football scores,
 # phone shopping...). Matching one of these examples best means "fallback".
 OUT_OF_SCOPE = "out_of_scope"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from bot.content.markup import escape_html
 from bot.content.render import render_answer
-from bot.content.tree import ContentTree
+from bot.content.tree import INTENTS, ContentTree
 from bot.dialogue import callbacks, commands
 from bot.dialogue.commands import command
 from bot.dialogue.keyboards import Keyboards
@@ -150,21 +150,30 @@ class Engine:
         return text + "\n\n" + render_answer(self.content, lang, line, self.catalogs.get(lang))
 
     def _intent(self, state: UserState, intent: str, lang: str) -> Turn:
+        """What an intent does is declared in ``INTENTS`` (content/tree.py)."""
+        behaviour = INTENTS.get(intent, "answer")
+        reply = getattr(self, f"_intent_{behaviour}")(intent, lang)
+        return Turn([reply], state, lang)
+
+    def _intent_greet(self, intent: str, lang: str) -> Reply:
+        return Reply(self._greeting(lang) + "\n\n" + self._menu_prompt(lang),
+                     self._kb(lang).main_menu())
+
+    def _intent_thank(self, intent: str, lang: str) -> Reply:
         _ = self._gettext(lang)
-        kb = self._kb(lang)
-        if intent == "greeting":
-            return Turn([Reply(self._greeting(lang) + "\n\n" + self._menu_prompt(lang),
-                               kb.main_menu())], state, lang)
-        if intent == "thanks":
-            text = _("You are welcome! Is there anything else I can help with?")
-            return Turn([Reply(text, kb.main_menu())], state, lang)
-        if intent == "change_language":
-            return Turn([Reply(_("Choose your language:"), kb.languages())], state, lang)
+        return Reply(_("You are welcome! Is there anything else I can help with?"),
+                     self._kb(lang).main_menu())
+
+    def _intent_languages(self, intent: str, lang: str) -> Reply:
+        _ = self._gettext(lang)
+        return Reply(_("Choose your language:"), self._kb(lang).languages())
+
+    def _intent_answer(self, intent: str, lang: str) -> Reply:
         answer = self.content.intent_answer(lang, intent)
         if answer is None:
-            return Turn([Reply(self._menu_prompt(lang), kb.main_menu())], state, lang)
-        text = render_answer(self.content, lang, answer, self.catalogs.get(lang))
-        return Turn([Reply(text, kb.main_menu())], state, lang)
+            return Reply(self._menu_prompt(lang), self._kb(lang).main_menu())
+        return Reply(render_answer(self.content, lang, answer, self.catalogs.get(lang)),
+                     self._kb(lang).main_menu())
 
     # -- danger ----------------------------------------------------------------
     def _danger(self, state: UserState, categories: list[str], lang: str,

@@ -16,14 +16,17 @@ import datetime as dt
 import os
 import sqlite3
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.config import ConfigError, load_settings
-from bot.storage import StorageError, open_repository
+from bot.storage import Repository, StorageError, open_repository
 from bot.storage.base import utc_today
 
 __all__ = ["RELOAD_TIMEOUT", "add_commands"]
+
+T = TypeVar("T")
 
 # Seconds: a reload validates every content file before answering.
 RELOAD_TIMEOUT = 120.0
@@ -103,21 +106,31 @@ def _positive(value: str) -> int:
     return number
 
 
-def _cmd_unmatched(args: argparse.Namespace) -> int:
-    """Print 'count  language  text' lines, most frequent first."""
+def _report(query: Callable[[Repository], Awaitable[T]]) -> T:
+    """Run one report's query on the bot's database (DATABASE_URL or DATABASE_PATH)."""
     database = _database(create_folder=True)
     if database is None:
         raise SystemExit(2)
 
-    async def query() -> list[tuple[int, str, str]]:
+    async def run() -> T:
         repo = await open_repository(database)
         try:
-            rows = await repo.top_unmatched(args.lang, args.days, args.limit)
+            return await query(repo)
         finally:
             await repo.close()
+
+    result: T = _run(run())
+    return result
+
+
+def _cmd_unmatched(args: argparse.Namespace) -> int:
+    """Print 'count  language  text' lines, most frequent first."""
+
+    async def query(repo: Repository) -> list[tuple[int, str, str]]:
+        rows = await repo.top_unmatched(args.lang, args.days, args.limit)
         return [(r.count, r.language or "?", r.text) for r in rows]
 
-    rows = _run(query())
+    rows = _report(query)
     scope = (f" in '{args.lang}'" if args.lang else "") + \
         (f" in the last {args.days} day(s)" if args.days else "")
     if not rows:
@@ -132,18 +145,11 @@ def _cmd_unmatched(args: argparse.Namespace) -> int:
 
 def _cmd_reminders(args: argparse.Namespace) -> int:
     """Print 'document  language  reminders  sent' lines and the totals."""
-    database = _database(create_folder=True)
-    if database is None:
-        raise SystemExit(2)
 
-    async def query() -> list[tuple[str, str, int, int]]:
-        repo = await open_repository(database)
-        try:
-            return await repo.reminder_counts()
-        finally:
-            await repo.close()
+    async def query(repo: Repository) -> list[tuple[str, str, int, int]]:
+        return await repo.reminder_counts()
 
-    rows = _run(query())
+    rows = _report(query)
     if not rows:
         print("No reminders set.")
         return 0
@@ -156,32 +162,24 @@ def _cmd_reminders(args: argparse.Namespace) -> int:
 
 def _cmd_feedback(args: argparse.Namespace) -> int:
     """Print 'topic  language  up  down' lines (with the day counted from, if any)."""
-    database = _database(create_folder=True)
-    if database is None:
-        raise SystemExit(2)
-
     since: dt.date | None = args.since
     if args.days:
         since = utc_today() - dt.timedelta(days=args.days - 1)
     # Each topic's own first day (--since-reviewed), else one day (or none) for all.
     reviewed = _reviewed_dates(args.content) if args.since_reviewed else None
 
-    async def query() -> list[tuple[str, str, int, int, dt.date | None]]:
-        repo = await open_repository(database)
-        try:
-            if reviewed is None:  # one window for all: no day per row
-                return [(r.topic, r.language, r.up, r.down, None)
-                        for r in await repo.feedback_counts(since)]
-            found = []
-            for day in sorted(set(reviewed.values())):  # a few dates: one query each
-                found += [(r.topic, r.language, r.up, r.down, day)
-                          for r in await repo.feedback_counts(day)
-                          if reviewed.get(r.topic) == day]
-            return sorted(found)
-        finally:
-            await repo.close()
+    async def query(repo: Repository) -> list[tuple[str, str, int, int, dt.date | None]]:
+        if reviewed is None:  # one window for all: no day per row
+            return [(r.topic, r.language, r.up, r.down, None)
+                    for r in await repo.feedback_counts(since)]
+        found: list[tuple[str, str, int, int, dt.date | None]] = []
+        for day in sorted(set(reviewed.values())):  # a few dates: one query each
+            found += [(r.topic, r.language, r.up, r.down, day)
+                      for r in await repo.feedback_counts(day)
+                      if reviewed.get(r.topic) == day]
+        return sorted(found)
 
-    rows = _run(query())
+    rows = _report(query)
     if reviewed is not None:
         scope = " since each topic's reviewed date"
     else:

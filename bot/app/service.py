@@ -276,7 +276,9 @@ class BotService:
             if self.storage_health.file_changed():  # a stat: cheap, and no row is lost
                 await self.check_storage()
             try:
-                await self.sessions.save(user.id, turn.state)
+                if await self.sessions.save(user.id, turn.state):
+                    # Back after blocking the bot: their paused reminders go on.
+                    await self._repo().reminders_pause(user.id, False)
             except Exception as exc:
                 log.error("storage: could not save a user's state (%s); the reply is sent "
                           "anyway", type(exc).__name__)

@@ -78,8 +78,9 @@ class Sessions:
         return UserState(language=record.language, last_topic=record.last_topic,
                          pending=record.pending)
 
-    async def save(self, user_id: int, state: UserState) -> None:
-        """Store the state, today's date and active=True, if any of it changed."""
+    async def save(self, user_id: int, state: UserState) -> bool:
+        """Store the state, today's date and active=True, if any of it changed; True
+        when the user had been marked inactive (they blocked the bot, now they are back)."""
         old = await self.record(user_id)
         today = self._today()
         new = UserRecord(user_id, state.language, state.last_topic,
@@ -87,6 +88,7 @@ class Sessions:
         if new != old:
             await self.repo.save_user(new)
             self._remember(user_id, new)
+        return old is not None and not old.active
 
     async def forget(self, user_id: int) -> None:
         """Delete everything stored about the user, in the files and in memory."""

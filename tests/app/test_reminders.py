@@ -168,6 +168,12 @@ async def test_a_blocked_worker_is_paused_not_retried(service: BotService) -> No
     record = await service.sessions.record(WORKER)
     assert record is not None and not record.active
     assert await scheduler.run_once() == 0
+    # They unblock the bot and write again: their reminders go on.
+    inbox.blocked.clear()
+    await service.handle(UserRef(WORKER), CommandInput("menu"))
+    [reminder] = await service._repo().reminders_of(WORKER)
+    assert not reminder.paused
+    assert await scheduler.run_once() == 1
 
 
 async def test_forget_deletes_every_reminder(service: BotService) -> None:

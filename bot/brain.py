@@ -83,7 +83,8 @@ def check_content(content_dir: Path, catalogue: Path | None = None,
 
 def load_brain(content_dir: Path | None = None, locales_dir: Path | None = None,
                strict: bool = False, catalogue: Path | None = None,
-               reminder_steps: tuple[int, ...] | None = None) -> Brain:
+               reminder_steps: tuple[int, ...] | None = None,
+               reminder_hours: tuple[int, int] = (8, 20)) -> Brain:
     """Build a brain. ``strict``: any problem raises ContentError (used by reload)."""
     default_content, default_locales = default_paths()
     content_dir = content_dir or default_content
@@ -102,7 +103,7 @@ def load_brain(content_dir: Path | None = None, locales_dir: Path | None = None,
     index = MatchIndex.from_content(result.tree)
     matcher = Matcher(index)
     t2 = time.perf_counter()
-    engine = Engine(result.tree, matcher, catalogs, reminders)
+    engine = Engine(result.tree, matcher, catalogs, reminders, reminder_hours)
     return Brain(result.tree, engine, matcher, catalogs, problems,
                  {"load_validate": t1 - t0, "index": t2 - t1})
 
@@ -111,11 +112,13 @@ class BrainHolder:
     """The current brain, replaced atomically on a successful reload."""
 
     def __init__(self, brain: Brain, content_dir: Path, locales_dir: Path,
-                 reminder_steps: tuple[int, ...] | None = None) -> None:
+                 reminder_steps: tuple[int, ...] | None = None,
+                 reminder_hours: tuple[int, int] = (8, 20)) -> None:
         self._brain = brain
         self.content_dir = content_dir
         self.locales_dir = locales_dir
         self.reminder_steps = reminder_steps
+        self.reminder_hours = reminder_hours
         self._lock = threading.Lock()
 
     @property
@@ -126,6 +129,7 @@ class BrainHolder:
         """Validate and swap in the content on disk; on problems raise ContentError."""
         with self._lock:
             new = load_brain(self.content_dir, self.locales_dir, strict=True,
-                             reminder_steps=self.reminder_steps)
+                             reminder_steps=self.reminder_steps,
+                             reminder_hours=self.reminder_hours)
             self._brain = new
             return new

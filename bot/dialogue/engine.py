@@ -51,11 +51,13 @@ CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
 
 class Engine:
     def __init__(self, content: ContentTree, matcher: Matcher, catalogs: Catalogs,
-                 reminders: ReminderTexts | None = None) -> None:
+                 reminders: ReminderTexts | None = None,
+                 reminder_hours: tuple[int, int] = (8, 20)) -> None:
         self.content = content
         self.matcher = matcher
         self.catalogs = catalogs
         self.reminders = reminders or ReminderTexts()
+        self.reminder_hours = reminder_hours  # REMINDER_SEND_HOURS, as the worker is told
         self.danger = _danger_detector(content, matcher.index.scripts)
 
     # -- entry point -------------------------------------------------------------
@@ -385,8 +387,10 @@ class Engine:
         meta = self.reminders.documents[document]
         days = ", ".join(str(d) for d in meta.steps)
         text = _("Done. I will remind you {days} days before your {document} ends on "
-                 "{date}, between 8:00 and 20:00. See /reminders to change or delete it.")
+                 "{date}, between {start} and {end}. See /reminders to change or delete it.")
+        start, end = self.reminder_hours
         text = (text.replace("{days}", days)
+                .replace("{start}", f"{start}:00").replace("{end}", f"{end}:00")
                 .replace("{document}", escape_html(self._document(lang, document)))
                 .replace("{date}", format_date(ends, lang)))
         event = Event("reminder_set", topic=document, language=lang,

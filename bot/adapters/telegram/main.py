@@ -23,6 +23,7 @@ from bot.adapters.telegram.runner import AlreadyRunning
 from bot.adapters.telegram.serve import serve
 from bot.brain import BrainHolder, ContentError, default_paths, load_brain
 from bot.config import ConfigError, Settings, load_settings
+from bot.reminders.schedule import parse_hours
 from bot.storage import StorageError
 
 __all__ = ["run_from_cli"]
@@ -73,7 +74,8 @@ def _load_brain(args: argparse.Namespace, settings: Settings) -> BrainHolder | N
     content: Path = getattr(args, "content", None) or settings.content_dir or default_content
     locales: Path = getattr(args, "locales", None) or settings.locales_dir or default_locales
     try:
-        brain = load_brain(content, locales, reminder_steps=settings.reminder_steps or None)
+        brain = load_brain(content, locales, reminder_steps=settings.reminder_steps or None,
+                           reminder_hours=parse_hours(settings.reminder_send_hours))
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -83,4 +85,5 @@ def _load_brain(args: argparse.Namespace, settings: Settings) -> BrainHolder | N
     if brain.problems:
         log.warning("the content has %d problem(s); run 'migrant-bot validate' to see them",
                     len(brain.problems))
-    return BrainHolder(brain, content, locales, settings.reminder_steps or None)
+    return BrainHolder(brain, content, locales, settings.reminder_steps or None,
+                       parse_hours(settings.reminder_send_hours))

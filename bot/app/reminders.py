@@ -30,7 +30,7 @@ from bot.i18n.ui import N_
 from bot.reminders.dates import format_date
 from bot.reminders.schedule import BANGKOK, due_step, in_send_hours, next_due, roll_forward
 from bot.reminders.texts import Document
-from bot.storage.base import Reminder
+from bot.storage.base import Reminder, utcnow
 
 if TYPE_CHECKING:
     from bot.app.service import BotService, UserRef
@@ -47,10 +47,6 @@ class ReminderSender(Protocol):
     """How a channel delivers a reminder to a user (raise UserUnreachable if blocked)."""
 
     def __call__(self, user_id: int, reply: Reply) -> Awaitable[None]: ...
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # -- storing what the engine set --------------------------------------------------
@@ -125,7 +121,7 @@ class ReminderScheduler:
     does one round (tests move ``clock`` instead of waiting)."""
 
     def __init__(self, service: BotService, send: ReminderSender, *,
-                 hours: tuple[int, int] = (8, 20), clock: Clock = _utcnow,
+                 hours: tuple[int, int] = (8, 20), clock: Clock = utcnow,
                  interval: float = 60.0, concurrency: int = 16, batch: int = 500) -> None:
         self.service = service
         self.send = send
@@ -142,7 +138,7 @@ class ReminderScheduler:
             # left by a crash, so it is free again now rather than in STALE_CLAIM. With
             # PostgreSQL another replica may be sending it: wait for STALE_CLAIM there.
             repo = self.service._repo()
-            released = 0 if hasattr(repo, "user_lock") else await repo.reminder_claims_release()
+            released = 0 if repo.shared else await repo.reminder_claims_release()
             if released:
                 log.info("%d reminder step(s) claimed before a crash are sent again",
                          released)
@@ -170,9 +166,7 @@ class ReminderScheduler:
                 break
             results = await asyncio.gather(*(self._one(r, today) for r in due))
             sent += sum(results)
-            if not any(results) and len(due) < self.batch:
-                break
-            if not any(results):  # a full batch that could not move: wait for next round
+            if not any(results):  # nothing moved (claimed elsewhere, or failing): next round
                 break
         return sent
 

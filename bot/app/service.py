@@ -114,9 +114,8 @@ class BotService:
                        asyncio.create_task(self.inbox.run()),
                        asyncio.create_task(self._watch_storage())]
         self.metrics.set_content_version(self.brain.version)
-        listen = getattr(self.repo, "listen", None)
-        if listen is not None:  # replicas: a reload on one reaches all (LISTEN/NOTIFY)
-            await listen(RELOAD_CHANNEL, self._reload_notice)
+        # Replicas: a reload on one reaches all (PostgreSQL LISTEN/NOTIFY; else a no-op).
+        await self._repo().listen(RELOAD_CHANNEL, self._reload_notice)
 
     def _attach(self, repo: Repository) -> None:
         self.repo = repo
@@ -398,10 +397,9 @@ class BotService:
         """Validate and swap in the content on disk; ``source`` names the trigger. With a
         shared database, the other replicas are told to reload theirs too."""
         result = await reload_content(self, source)
-        notify = getattr(self.repo, "notify", None)
-        if result.ok and tell_replicas and notify is not None:
+        if result.ok and tell_replicas and self.repo is not None:
             try:
-                await notify(RELOAD_CHANNEL, result.version)
+                await self.repo.notify(RELOAD_CHANNEL, result.version)
             except Exception:
                 log.exception("could not tell the other replicas to reload")
         return result

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 from bot.dialogue.types import UserState
@@ -35,7 +35,7 @@ class Sessions:
         self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
         # Replicas sharing a database each change users: a cached record could be
         # stale, so with a shared database (it has a user_lock) nothing is cached.
-        self._cache_size = 0 if hasattr(repo, "user_lock") else cache_size
+        self._cache_size = 0 if repo.shared else cache_size
         self._today = today
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
@@ -48,17 +48,12 @@ class Sessions:
         lock, users = entry
         users[0] += 1
         try:
-            async with lock, self._shared_lock(user_id):
+            async with lock, self.repo.user_lock(user_id):
                 yield
         finally:
             users[0] -= 1
             if users[0] == 0:
                 del self._locks[user_id]
-
-    def _shared_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
-        """The database's lock for this user, when replicas share it (PostgreSQL)."""
-        user_lock = getattr(self.repo, "user_lock", None)
-        return user_lock(user_id) if user_lock is not None else nullcontext()
 
     async def record(self, user_id: int) -> UserRecord | None:
         """The stored record (cached), or None for a new or forgotten user."""

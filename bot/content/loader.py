@@ -29,7 +29,7 @@ from bot.content.models import (
     TopicText,
     Writing,
 )
-from bot.content.problems import Problem
+from bot.content.problems import Problem, shown_path
 from bot.content.render import NGO_TOPIC
 from bot.content.tree import INTENT_IDS, INTENTS_WITH_ANSWER, OUT_OF_SCOPE, ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
@@ -66,10 +66,7 @@ class _Loader:
         self.titles: dict[str, dict[str, str]] = {}  # lang -> topic id -> title
 
     def display(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
+        return shown_path(path, self.root)
 
     def problem(self, path: Path | str, line: int | None, message: str) -> None:
         shown = self.display(path) if isinstance(path, Path) else path

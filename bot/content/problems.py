@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Problem"]
+__all__ = ["Problem", "shown_path"]
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """``content/th/x.yaml`` for a file under the content folder ``root``: what
+    editors see in every problem, wherever the folder is."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True, order=True)

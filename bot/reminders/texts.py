@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.problems import Problem
+from bot.content.problems import Problem, shown_path
 from bot.content.tree import ContentTree
 from bot.content.yaml_source import YamlDocument, read_yaml
 
@@ -78,7 +78,7 @@ def load_reminder_texts(root: Path, tree: ContentTree,
     for lang in tree.languages:
         path = root / lang / "_reminders.yaml"
         if not path.is_file():
-            problems.append(Problem.at(_show(path, root), 1, "missing file: reminder texts "
+            problems.append(Problem.at(shown_path(path, root), 1, "missing file: reminder texts "
                                        "in this language (see content/en/_reminders.yaml)"))
             continue
         doc = _read(path, root, problems)
@@ -86,23 +86,18 @@ def load_reminder_texts(root: Path, tree: ContentTree,
             continue
         names[lang] = _names(doc, documents, problems)
         texts[lang] = _step_texts(doc, all_steps, tree, problems)
-    return ReminderTexts(documents, remind_from, names, texts), problems
+    # Every path as the content loader shows it (content/km/_reminders.yaml).
+    shown = [Problem.at(shown_path(Path(p.path), root), p.line, p.message) for p in problems]
+    return ReminderTexts(documents, remind_from, names, texts), shown
 
 
 def _read(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | None:
-    doc, found = read_yaml(path, _show(path, root))
+    doc, found = read_yaml(path, shown_path(path, root))
     problems.extend(found)
     if doc is not None and not isinstance(doc.data, dict):
         problems.append(Problem.at(doc.path, 1, "expected 'key: value' lines"))
         return None
     return doc
-
-
-def _show(path: Path, root: Path) -> str:
-    try:
-        return str(Path(root.name) / path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _steps(value: object) -> tuple[int, ...] | None:

@@ -7,7 +7,8 @@ server database can be added later without touching the adapter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,9 +25,22 @@ __all__ = [
     "StorageError",
     "UnmatchedCount",
     "UserRecord",
+    "iso",
     "utc_today",
+    "utcnow",
 ]
 
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(moment: dt.datetime) -> str:
+    """UTC, to the second: how every backend stores a moment (sortable as text)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def utc_today() -> dt.date:
@@ -243,6 +257,24 @@ class Repository(Protocol):
     @property
     def cases(self) -> CaseStore:
         """Hand-off cases (bot/storage/handoff.py)."""
+        ...
+
+    shared: bool  # other processes use the database too (PostgreSQL replicas)
+
+    def user_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        """This user's lock across processes."""
+        ...
+
+    async def hold_polling_lock(self) -> bool:
+        """Be the one process that polls; False when another one is."""
+        ...
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` on each notification on ``channel``."""
+        ...
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Notify the other processes on ``channel``."""
         ...
 
     async def ping(self) -> None:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.storage.base import iso
+
 if TYPE_CHECKING:
     from bot.storage.sql import SqlRepository
 
@@ -77,11 +79,7 @@ class CaseStore(Protocol):
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    return None if moment is None else iso(moment)
 
 
 def _time(value: object) -> dt.datetime | None:

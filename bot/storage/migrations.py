@@ -13,7 +13,7 @@ import aiosqlite
 
 from bot.storage.base import StorageError
 
-__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "schema_version"]
+__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "pending", "schema_version"]
 
 
 @dataclass(frozen=True)
@@ -180,17 +180,21 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def apply_migrations(db: aiosqlite.Connection,
-                           migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Bring the schema up to date; return the version it is at now."""
-    current = await schema_version(db)
+def pending(migrations: tuple[Migration, ...], current: int) -> list[Migration]:
+    """The migrations a database at ``current`` still needs, in order; StorageError
+    when the database is newer than this bot (every backend says the same)."""
     latest = max((m.version for m in migrations), default=0)
     if current > latest:
         raise StorageError(f"the database is at schema version {current}, newer than this "
                            f"bot knows ({latest}); upgrade the bot")
-    for migration in sorted(migrations, key=lambda m: m.version):
-        if migration.version <= current:
-            continue
+    return [m for m in sorted(migrations, key=lambda m: m.version) if m.version > current]
+
+
+async def apply_migrations(db: aiosqlite.Connection,
+                           migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Bring the schema up to date; return the version it is at now."""
+    current = await schema_version(db)
+    for migration in pending(migrations, current):
         # One transaction per migration: a failure leaves the previous version intact.
         await db.execute("BEGIN IMMEDIATE")
         try:

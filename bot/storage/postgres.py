@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from bot.storage.base import StorageError
-from bot.storage.migrations import MIGRATIONS, Migration
+from bot.storage.migrations import MIGRATIONS, Migration, pending
 from bot.storage.sql import Params, SqlRepository
 
 __all__ = ["PostgresRepository", "for_postgres", "is_postgres_url"]
@@ -65,6 +65,8 @@ def _count(status: str) -> int:
 
 class PostgresRepository(SqlRepository):
     """``Repository`` on a PostgreSQL server. Open with ``await PostgresRepository.open(url)``."""
+
+    shared = True
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         super().__init__()
@@ -107,13 +109,7 @@ class PostgresRepository(SqlRepository):
                                       applied_at TEXT NOT NULL)""")
             current = int(await conn.fetchval(
                 "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
-            latest = max((m.version for m in migrations), default=0)
-            if current > latest:
-                raise StorageError(f"the database is at schema version {current}, newer "
-                                   f"than this bot knows ({latest}); upgrade the bot")
-            for migration in sorted(migrations, key=lambda m: m.version):
-                if migration.version <= current:
-                    continue
+            for migration in pending(migrations, current):
                 for statement in migration.statements:
                     await conn.execute(for_postgres(statement))
                 await conn.execute("INSERT INTO schema_version (version, applied_at) "

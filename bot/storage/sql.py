@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from bot.storage.base import (
@@ -23,11 +23,13 @@ from bot.storage.base import (
     Reminder,
     UnmatchedCount,
     UserRecord,
+    iso,
     utc_today,
+    utcnow,
 )
 from bot.storage.handoff import SqlCaseStore
 
-__all__ = ["SqlRepository", "iso", "utcnow"]
+__all__ = ["Params", "SqlRepository"]
 
 log = logging.getLogger(__name__)
 
@@ -38,25 +40,19 @@ _MAX_UNMATCHED_CHARS = 200
 _CHUNK = 500  # ids per IN (...): SQLite allows about 1,000 parameters
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def iso(moment: dt.datetime) -> str:
-    """UTC, to the second: sortable as text."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
 class SqlRepository:
-    """The queries; subclasses connect, migrate and provide the primitives."""
+    """The queries; subclasses connect, migrate and provide the primitives.
+
+    What several replicas need (a lock per user across processes, one poller,
+    reloads told to the others) is a no-op here, for the single-process backend;
+    PostgreSQL overrides it. Callers never ask which backend they have."""
 
     schema_version = 0
+    shared = False  # True: other processes use this database at the same time
 
     def __init__(self) -> None:
         self._last_purge: dt.datetime | None = None
@@ -78,6 +74,21 @@ class SqlRepository:
     def cases(self) -> SqlCaseStore:
         """Hand-off cases (bot/storage/handoff.py), on this repository."""
         return SqlCaseStore(self)
+
+    # -- replicas (no-ops for one process) ----------------------------------------------
+    def user_lock(self, user_id: int) -> AbstractAsyncContextManager[None]:
+        """This user's lock across processes (one process: the in-process lock is enough)."""
+        return nullcontext()
+
+    async def hold_polling_lock(self) -> bool:
+        """Be the one process that polls (one process: it always is)."""
+        return True
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> None:
+        """Call ``callback(payload)`` when another process notifies ``channel``."""
+
+    async def notify(self, channel: str, payload: str) -> None:
+        """Tell the other processes (there are none)."""
 
     # -- users -------------------------------------------------------------------
     async def get_user(self, user_id: int) -> UserRecord | None:

@@ -97,7 +97,7 @@ async def test_replicas_serialise_one_users_turns(pg_url: str) -> None:
     order: list[str] = []
 
     async def turn(repo: Repository, user: int, name: str) -> None:
-        async with repo.user_lock(user):  # type: ignore[attr-defined]
+        async with repo.user_lock(user):
             order.append(f"{name} in")
             await asyncio.sleep(0.2)
             order.append(f"{name} out")

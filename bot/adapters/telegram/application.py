@@ -91,14 +91,13 @@ def build_application(settings: Settings, holder: BrainHolder, *,
 
     async def startup(app: App) -> None:
         await service.start()
-        if settings.shared_database and settings.bot_mode == "polling":
-            # Telegram gives each update to one getUpdates caller: two pollers would
-            # split the updates and fight over the offset. Webhook replicas are fine.
-            hold = getattr(service.repo, "hold_polling_lock", None)
-            if hold is not None and not await hold():
-                await service.stop()
-                raise AlreadyRunning(None, "DATABASE_URL in polling mode (use webhook mode "
-                                           "for several replicas)")
+        # Telegram gives each update to one getUpdates caller: two pollers on a shared
+        # database would split the updates and fight over the offset (webhook replicas
+        # are fine; SQLite has its own live lock, so this always holds there).
+        if settings.bot_mode == "polling" and not await service._repo().hold_polling_lock():
+            await service.stop()
+            raise AlreadyRunning(None, "DATABASE_URL in polling mode (use webhook mode "
+                                       "for several replicas)")
         # From here on, updates are stored before Telegram is told they arrived.
         bot.intake.inbox, bot.intake.metrics = service.inbox, service.metrics
         resumed = await resume(app)

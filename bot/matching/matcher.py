@@ -96,18 +96,22 @@ class Matcher:
         """Match one message; never raises on odd input."""
         scripts = self.index.scripts
         language = scripts.detect_language(text)
+        ranked = self.rank(text)
+        if language is None and ranked and ranked[0].score >= self.thresholds.answer:
+            # E.g. Latin text without clear words: where a script alone cannot name
+            # the language (languages.yaml: several share it), the matched example's does.
+            language = ranked[0].lang if ranked[0].lang in scripts.shared else None
+        return self._decide(text, ranked, language)
+
+    def rank(self, text: str) -> list[Candidate]:
+        """Every owner with an example like ``text``, best first (no decision)."""
         norm = normalize(text)
         scores: dict[str, Candidate] = {}
         toned_query = norm.toned[0] if has_tone_marks(norm.toned[0]) else None
         for query in norm.folded:
             if query:
                 self._score_into(query, toned_query, scores)
-        ranked = sorted(scores.values(), key=lambda c: (-c.score, -c.evidence, c.id))
-        if language is None and ranked and ranked[0].score >= self.thresholds.answer:
-            # E.g. Latin text without clear words: where a script alone cannot name
-            # the language (languages.yaml: several share it), the matched example's does.
-            language = ranked[0].lang if ranked[0].lang in scripts.shared else None
-        return self._decide(text, ranked, language)
+        return sorted(scores.values(), key=lambda c: (-c.score, -c.evidence, c.id))
 
     def _score_into(self, query: str, toned: str | None,
                     scores: dict[str, Candidate]) -> None:

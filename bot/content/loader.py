@@ -181,6 +181,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     intents: dict[str, dict[str, IntentText]] = {}
     danger_texts: dict[str, dict[str, DangerText]] = {}
     not_danger: dict[str, tuple[str, ...]] = {}
+    danger_examples: dict[str, dict[str, tuple[str, ...]]] = {}
     safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
 
@@ -202,6 +203,7 @@ def load_content(root: Path, catalogue: Path | None = None,
             ld, folder, lang, danger, contacts, scripts)
         if line:
             safety_lines[lang] = line
+        danger_examples[lang] = _load_danger_examples(ld, folder, danger)
 
     if langs is None or topics is None or areas is None or contacts is None:
         return LoadResult(None, sorted(ld.problems), ld.files)
@@ -218,6 +220,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_categories=tuple(danger or ()),
         danger_texts=danger_texts,
         not_danger=not_danger,
+        danger_examples=danger_examples,
         safety_lines=safety_lines,
         writing=writing,
     )
@@ -588,6 +591,54 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
         ld.problem(path, 1, f"missing '{SAFETY_LINE}': the one line of danger numbers "
                    "shown under every reply where the bot is unsure what was meant")
     return out, tuple(idioms), safety_line
+
+
+def _load_danger_examples(ld: _Loader, folder: Path,
+                          categories: list[DangerCategory] | None
+                          ) -> dict[str, tuple[str, ...]]:
+    """``<lang>/_danger_examples.yaml`` (optional): per danger category, whole messages
+    from workers in danger, and under ``not_danger`` everyday messages that only look
+    like danger. The second danger check compares every message with them."""
+    from bot.safety.examples import NOT_DANGER
+
+    path = folder / "_danger_examples.yaml"
+    doc = ld.read_mapping(path, "danger example messages in this language",
+                          f"one list of messages per danger category, and '{NOT_DANGER}'",
+                          required=False)
+    if doc is None:
+        return {}
+    if categories is None:
+        ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
+        return {}
+    known = [c.id for c in categories]
+    out: dict[str, tuple[str, ...]] = {}
+    first_seen: dict[str, str] = {}  # normalised message -> the key it is under
+    for key, value in doc.data.items():
+        if key != NOT_DANGER and key not in known:
+            ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
+                       f"(categories: {', '.join(known)}, or '{NOT_DANGER}' for everyday "
+                       "messages that only look like danger; see content/danger.yaml)")
+            continue
+        if not isinstance(value, list):
+            ld.problem(path, doc.line((key,)), f"'{key}' must be a list of messages, "
+                       "one per line starting with '- '")
+            continue
+        kept: list[str] = []
+        for i, message in enumerate(value):
+            where = doc.line((key, i))
+            if not isinstance(message, str) or not message.strip():
+                ld.problem(path, where, f"'{key}' #{i + 1} must be a message "
+                           "(text, in quotes if it holds ':' or '#')")
+                continue
+            norm = " ".join(message.casefold().split())
+            other = first_seen.setdefault(norm, key)
+            if other != key:
+                ld.problem(path, where, f"'{key}' #{i + 1} is also listed under '{other}': "
+                           "one message, one place")
+                continue
+            kept.append(message)
+        out[key] = tuple(kept)
+    return out
 
 
 def _check_safety_line(ld: _Loader, doc: YamlDocument, value: object,

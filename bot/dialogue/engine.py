@@ -36,6 +36,7 @@ from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
 from bot.reminders.texts import ReminderTexts
 from bot.safety.danger import DangerDetector
+from bot.safety.examples import DangerExamples
 from bot.safety.redact import redact
 
 __all__ = ["Engine"]
@@ -59,6 +60,8 @@ class Engine:
         self.reminders = reminders or ReminderTexts()
         self.reminder_hours = reminder_hours  # REMINDER_SEND_HOURS, as the worker is told
         self.danger = _danger_detector(content, matcher.index.scripts)
+        # The second check, by whole example messages: it votes when the signals miss.
+        self.danger_examples = DangerExamples(content.danger_examples, matcher.index.scripts)
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
@@ -120,6 +123,13 @@ class Engine:
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
             return self._danger(state, categories, lang, topic)
         result = self.matcher.match(text)
+        voted = self.danger_examples.vote(text, result)
+        if voted is not None:
+            # No signal, but the message is like what workers in danger wrote: the
+            # numbers too (an idiom it was wrong about costs less than a missed danger).
+            lang = self.reply_language(state, result.language, client_language)
+            topic = result.topic if result.outcome == "answer" and not result.intent else None
+            return self._danger(state, [voted], lang, topic)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.matching.index import Entry, MatchIndex
-from bot.matching.matcher import MatchResult, Matcher
+from bot.matching.matcher import Matcher, MatchResult
 from bot.matching.normalize import normalize_content
 from bot.matching.scripts import Scripts
 

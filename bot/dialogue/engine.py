@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace as dc_replace
 
 from bot.content.markup import escape_html
 from bot.content.render import render_answer
@@ -115,7 +116,10 @@ class Engine:
         # Danger first: a worker in danger gets the numbers in the first reply,
         # never a "did you mean" (the signals are content, see safety/danger.py).
         categories = self.danger.detect(text)
-        if categories:
+        # The examples may doubt the signals ("Man U lost again, I want to die haha"):
+        # then the message is answered as any other, with the danger numbers under it.
+        doubted = bool(categories) and self.danger_examples.doubts(text)
+        if categories and not doubted:
             lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
             # Danger told inside an everyday question ("my boss hits me; how do I change
             # employer?"): the numbers first, and the question one tap away.
@@ -123,7 +127,7 @@ class Engine:
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
             return self._danger(state, categories, lang, topic)
         result = self.matcher.match(text)
-        voted = self.danger_examples.vote(text, result)
+        voted = None if doubted else self.danger_examples.vote(text, result)
         if voted is not None:
             # No signal, but the message is like what workers in danger wrote: the
             # numbers too (an idiom it was wrong about costs less than a missed danger).
@@ -133,9 +137,16 @@ class Engine:
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,
-                      text=_unmatched_text(text) if result.outcome == "fallback" else None)
+                      # Messages about danger are never kept, doubted ones included.
+                      text=_unmatched_text(text) if result.outcome == "fallback"
+                      and not doubted else None)
         turn = self._reply_to_match(state, result, lang)
-        return Turn(turn.replies, turn.state, lang, [event, *turn.events], turn.notice)
+        replies = turn.replies
+        if doubted and result.outcome == "answer" and replies:
+            first = replies[0]
+            replies = [dc_replace(first, text=self._with_safety_line(first.text, lang)),
+                       *replies[1:]]
+        return Turn(replies, turn.state, lang, [event, *turn.events], turn.notice)
 
     def _reply_to_match(self, state: UserState, result: MatchResult, lang: str) -> Turn:
         _ = self._gettext(lang)

@@ -170,7 +170,8 @@ class Engine:
         line = self.content.safety_line(lang)
         if not line:
             return text
-        return text + "\n\n" + render_answer(self.content, lang, line, self.catalogs.get(lang))
+        return (text.rstrip() + "\n\n"
+                + render_answer(self.content, lang, line, self.catalogs.get(lang)))
 
     def _intent(self, state: UserState, intent: str, lang: str) -> Turn:
         """What an intent does is declared in ``INTENTS`` (content/tree.py)."""

@@ -274,6 +274,47 @@ def test_danger_problems_have_path_and_line(mini_content: Path, file: str, old: 
     assert any(p.startswith(expected) for p in found), found
 
 
+DANGER_EXAMPLES = """\
+violence:
+  - my boss beats me every night
+not_danger:
+  - our team got beaten 3-0
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("violence:", "violense:",
+     "content/en/_danger_examples.yaml:1: unknown danger category 'violense' (categories: "
+     "violence, or 'not_danger'"),
+    ("  - my boss beats me every night", "  - ''",
+     "content/en/_danger_examples.yaml:2: 'violence' #1 must be a message"),
+    ("  - our team got beaten 3-0", "  - My boss  beats me every night",
+     "content/en/_danger_examples.yaml:4: 'not_danger' #1 is also listed under 'violence'"),
+    ("violence:\n  - my boss beats me every night", "violence: my boss beats me",
+     "content/en/_danger_examples.yaml:1: 'violence' must be a list of messages"),
+])
+def test_danger_example_problems_have_path_and_line(mini_content: Path, old: str, new: str,
+                                                    expected: str) -> None:
+    root = with_danger(mini_content)
+    path = root / "en" / "_danger_examples.yaml"
+    path.write_text(DANGER_EXAMPLES, encoding="utf-8")
+    assert problems(root) == []  # the file is optional, and this one is clean
+    edit(path, old, new)
+    found = problems(root)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_danger_examples_are_read_per_language(mini_content: Path) -> None:
+    root = with_danger(mini_content)
+    (root / "en" / "_danger_examples.yaml").write_text(DANGER_EXAMPLES, encoding="utf-8")
+    result = check_content(root)
+    assert result.tree is not None
+    assert result.tree.danger_examples["en"] == {
+        "violence": ("my boss beats me every night",),
+        "not_danger": ("our team got beaten 3-0",)}
+    assert result.tree.danger_examples["th"] == {}  # no file: no examples, no problem
+
+
 def test_missing_safety_line_is_named(mini_content: Path) -> None:
     root = with_danger(mini_content)
     edit(root / "th/_danger.yaml", 'safety_line: "In danger? {phone:doe}"\n', "")

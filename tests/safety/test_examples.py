@@ -1,0 +1,138 @@
+"""The second danger check, by whole example messages: it votes where the signals
+found nothing, and it may doubt a signal on an everyday look-alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.brain import Brain, load_brain
+from bot.dialogue.types import TextInput, UserState
+from bot.matching.matcher import MatchResult
+from bot.matching.scripts import default_scripts
+from bot.safety.examples import DangerExamples
+from tests.content.test_validate import with_danger
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+EXAMPLES = {"en": {
+    "violence": ["my husband kicks me and slaps me every night when he is drunk",
+                 "the supervisor grabbed my hair and pushed my head into the wall"],
+    "not_danger": ["he will hit me with a pillow if i eat his cake haha",
+                   "our football team got smashed and kicked out of the cup last night"],
+}}
+
+
+def nothing(text: str) -> MatchResult:
+    """How a message no topic is like matches the topics."""
+    return MatchResult(text, "fallback", None, 0.1, "en")
+
+
+@pytest.fixture(scope="module")
+def examples() -> DangerExamples:
+    return DangerExamples(EXAMPLES, default_scripts())
+
+
+def test_a_message_like_a_danger_example_gets_its_category(examples: DangerExamples) -> None:
+    text = "husband drunk again, he kicks me and slaps me at night"
+    assert examples.vote(text, nothing(text)) == "violence"
+
+
+def test_a_message_like_a_look_alike_gets_no_vote(examples: DangerExamples) -> None:
+    text = "our team got smashed again last night, kicked out of the cup"
+    assert examples.vote(text, nothing(text)) is None
+
+
+def test_an_ordinary_topic_it_matches_well_outvotes_the_examples(
+        examples: DangerExamples) -> None:
+    text = "husband drunk again, he kicks me and slaps me at night"
+    answered = MatchResult(text, "answer", "wages_unpaid", 0.95, "en")
+    assert examples.vote(text, answered) is None
+
+
+def test_unrelated_text_gets_no_vote(examples: DangerExamples) -> None:
+    for text in ("how do i renew my work permit", "", "🙂", "a" * 1000):
+        assert examples.vote(text, nothing(text)) is None
+
+
+def test_doubt_only_where_a_look_alike_is_clearly_closer(examples: DangerExamples) -> None:
+    assert examples.doubts("he will hit me with a pillow if i eat his cake")
+    assert not examples.doubts("he hit me with a pipe, my head is bleeding")
+    assert not examples.doubts("the supervisor hit me and pushed my head into the wall")
+
+
+def test_no_examples_means_no_vote_and_no_doubt() -> None:
+    empty = DangerExamples({}, default_scripts())
+    assert len(empty) == 0
+    assert empty.vote("he kicks me every night", nothing("x")) is None
+    assert not empty.doubts("he will hit me with a pillow")
+
+
+# -- in the engine, on a small content tree --------------------------------------------
+
+@pytest.fixture
+def mini_brain(mini_content: Path) -> Brain:
+    root = with_danger(mini_content)  # signals 'hit me' and 'beat me en', number 1694
+    lines = ["violence:", *(f"  - {t}" for t in EXAMPLES["en"]["violence"]),
+             "not_danger:", *(f"  - {t}" for t in EXAMPLES["en"]["not_danger"])]
+    (root / "en" / "_danger_examples.yaml").write_text("\n".join(lines) + "\n",
+                                                       encoding="utf-8")
+    return load_brain(root)
+
+
+def test_the_vote_gives_the_danger_reply_at_once(mini_brain: Brain) -> None:
+    text = "husband drunk again, he kicks me and slaps me at night"
+    assert mini_brain.engine.danger.detect(text) == []  # no signal: the examples decide
+    turn = mini_brain.engine.handle(UserState(language="en"), TextInput(text))
+    assert "1694" in turn.replies[0].text
+    assert "did you mean" not in turn.replies[0].text.lower()
+    assert [e.topic for e in turn.events if e.kind == "danger"] == ["violence"]
+    assert all(e.text is None for e in turn.events)  # danger messages are never kept
+
+
+def test_a_doubted_signal_answers_as_usual_with_the_numbers_under_it(
+        mini_brain: Brain) -> None:
+    text = "he will hit me with a pillow if i eat his cake haha"
+    assert mini_brain.engine.danger.detect(text) == ["violence"]
+    turn = mini_brain.engine.handle(UserState(language="en"), TextInput(text))
+    assert not [e for e in turn.events if e.kind == "danger"]
+    assert "In danger? <b>1694</b>" in turn.replies[0].text  # the safety line, never nothing
+    assert all(e.text is None for e in turn.events)  # flagged once: still not kept
+
+
+def test_a_doubted_signal_in_an_answered_question_keeps_the_safety_line(
+        mini_brain: Brain) -> None:
+    engine = mini_brain.engine
+    text = "boss did not pay me salary, he will hit me with a pillow haha"
+    assert engine.danger.detect(text) == ["violence"]
+    assert engine.danger_examples.doubts(text)
+    turn = engine.handle(UserState(language="en"), TextInput(text))
+    assert not [e for e in turn.events if e.kind == "danger"]
+    assert [e.topic for e in turn.events if e.kind == "matched"] == ["wages_unpaid"]
+    assert turn.replies[0].text.startswith("<b>Wages not paid</b>\n\nAsk <b>1694</b>")
+    assert turn.replies[0].text.endswith("(please check this number)\n\nIn danger? <b>1694</b>")
+
+
+# -- the shipped content, on a danger set it has never seen ---------------------------
+
+def test_the_examples_catch_danger_the_signals_miss_without_new_hijacks(
+        brain: Brain) -> None:
+    """danger_dev7 is kept out of every example: the vote must add danger replies on
+    it and hijack no look-alike the signals alone would not."""
+    from bot.evaluate import read_eval_file
+    from bot.evaluate_danger import evaluate_danger
+
+    items, errors = read_eval_file(DATA / "danger_dev7.jsonl")
+    assert not errors
+    with_examples = evaluate_danger(brain.engine, items)
+    engine = brain.engine
+    saved = engine.danger_examples
+    try:
+        engine.danger_examples = DangerExamples({}, default_scripts())
+        without = evaluate_danger(engine, items)
+    finally:
+        engine.danger_examples = saved
+    assert with_examples.danger_reply_rate() >= without.danger_reply_rate() + 0.04
+    assert with_examples.hijacked_count() <= without.hijacked_count()
+    assert with_examples.caught_rate() >= 0.98

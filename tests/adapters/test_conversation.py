@@ -221,6 +221,37 @@ async def test_danger_gets_the_numbers_in_the_first_message(
     assert not any(_IN_DANGER[lang][:10] in r.text for r in rows)  # never kept
 
 
+async def test_danger_in_words_no_signal_has_still_gets_the_numbers_at_once(
+        app: App, fake: FakeBotAPI, updates: Updates, holder: BrainHolder) -> None:
+    """The second check: a message like the danger examples (content/<lang>/
+    _danger_examples.yaml), though it holds no signal phrase."""
+    text = "the owner son come in my room at night and do bad thing to me, i say no many times"
+    user = chat(fake, updates, "en")
+    await pick_language(user, "en")
+    first = sent(await user.send(text))[0].text
+    assert "191" in first and "1300" in first
+    # The violence reply itself, not the safety line under "did you mean"/"not understood".
+    assert first.startswith(texts(holder.brain, expect(holder.brain, TextInput(
+        "he threatens to kill me"), "en"))[0][:40])
+    assert "did you mean" not in first.lower() and "not understand" not in first
+    rows = await repo_of(app).top_unmatched(language="en", days=1)
+    assert not any("owner son" in r.text for r in rows)  # never kept
+
+
+async def test_a_joke_the_signals_flag_is_answered_with_the_numbers_under_it(
+        app: App, fake: FakeBotAPI, updates: Updates, holder: BrainHolder) -> None:
+    """'I want to die' holds a signal, but the message is most like an everyday
+    look-alike: no danger reply, yet the safety line, and the text is not kept."""
+    text = "Man U lost 4-0 again i want to die haha"
+    user = chat(fake, updates, "en")
+    await pick_language(user, "en")
+    first = sent(await user.send(text))[0].text
+    assert "In danger?" in first and "1323" in first  # the safety line
+    assert "You are not alone" not in first           # not the self-harm reply
+    rows = await repo_of(app).top_unmatched(language="en", days=1)
+    assert not any("Man U" in r.text for r in rows)
+
+
 _PRIVATE = {"name": "Zarni Htet", "address": "45 moo 7", "phone": "081-234-5678",
             "email": "zarni.h@mail.com", "passport": "MB7654321"}
 

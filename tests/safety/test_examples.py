@@ -3,13 +3,16 @@ found nothing, and it may doubt a signal on an everyday look-alike."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from bot.brain import Brain, load_brain
 from bot.dialogue.types import TextInput, UserState
 from bot.matching.matcher import MatchResult
+from bot.matching.normalize import normalize_key
 from bot.matching.scripts import default_scripts
 from bot.safety.examples import DangerExamples
 from tests.content.test_validate import with_danger
@@ -136,3 +139,20 @@ def test_the_examples_catch_danger_the_signals_miss_without_new_hijacks(
     assert with_examples.danger_reply_rate() >= without.danger_reply_rate() + 0.04
     assert with_examples.hijacked_count() <= without.hijacked_count()
     assert with_examples.caught_rate() >= 0.98
+
+
+# The danger sets are written by helpers much like the ones who write examples, and
+# two such writers can produce nearly the same sentence: an example that close to a
+# measuring message would make the figure measure memory, not generalisation.
+_NEAR_COPY = 75  # rapidfuzz ratio on normalised text; 75 still allows a shared scenario
+
+
+@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev7.jsonl"])
+def test_no_danger_example_nearly_copies_a_measuring_message(brain: Brain, name: str) -> None:
+    examples = [normalize_key(e) for owners in brain.content.danger_examples.values()
+                for texts in owners.values() for e in texts]
+    rows = [normalize_key(json.loads(line)["text"])
+            for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+    closest = process.cdist(rows, examples, scorer=fuzz.ratio, workers=-1).max(axis=1)
+    # Only a count: the blind set's messages are never printed, even by a failing test.
+    assert int((closest >= _NEAR_COPY).sum()) == 0

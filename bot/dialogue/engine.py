@@ -32,6 +32,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
 from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.normalize import normalize
 from bot.matching.scripts import Scripts
 from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
@@ -116,17 +117,18 @@ class Engine:
     # -- text ------------------------------------------------------------------
     def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
         text = text[:_MAX_TEXT]
+        norm = normalize(text)  # once, for the danger check and matching
         # Danger first: a worker in danger gets the numbers in the first reply,
         # never a "did you mean" (the signals are content, see safety/danger.py).
-        categories = self.danger.detect(text)
+        categories = self.danger.detect_normalized(norm)
         if categories:
             lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
             # Danger told inside an everyday question ("my boss hits me; how do I change
             # employer?"): the numbers first, and the question one tap away.
-            asked = self.matcher.match(text)
+            asked = self.matcher.match_normalized(text, norm)
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
             return self._danger(state, categories, lang, topic)
-        result = self.matcher.match(text)
+        result = self.matcher.match_normalized(text, norm)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.tree import OUT_OF_SCOPE
 from bot.matching.index import MatchIndex, bigrams
-from bot.matching.normalize import has_tone_marks, normalize
+from bot.matching.normalize import NormalizedText, has_tone_marks, normalize
 
 __all__ = ["Candidate", "MatchResult", "Matcher", "Outcome", "Thresholds"]
 
@@ -99,9 +99,14 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """Match one message; never raises on odd input."""
+        return self.match_normalized(text, normalize(text))
+
+    def match_normalized(self, text: str, norm: NormalizedText) -> MatchResult:
+        """``match``, given ``normalize(text)`` (the dialogue engine normalises a
+        message once for the danger check and matching)."""
         scripts = self.index.scripts
         language = scripts.detect_language(text)
-        ranked = [self._candidate(row) for row in self._deciding(self._rows(text))]
+        ranked = [self._candidate(row) for row in self._deciding(self._rows(norm))]
         if language is None and ranked and ranked[0].score >= self.thresholds.answer:
             # E.g. Latin text without clear words: where a script alone cannot name
             # the language (languages.yaml: several share it), the matched example's does.
@@ -110,12 +115,11 @@ class Matcher:
 
     def rank(self, text: str) -> list[Candidate]:
         """Every owner with an example like ``text``, best first (no decision)."""
-        return [self._candidate(row) for row in self._rows(text)]
+        return [self._candidate(row) for row in self._rows(normalize(text))]
 
-    def _rows(self, text: str) -> list[_Row]:
+    def _rows(self, norm: NormalizedText) -> list[_Row]:
         """``rank`` as rows, best first: sorting the rows is sorting the candidates
         by (-score, -evidence, id), as owners are unique."""
-        norm = normalize(text)
         scores: dict[str, tuple[float, float, int]] = {}
         toned_query = norm.toned[0] if has_tone_marks(norm.toned[0]) else None
         for query in norm.folded:

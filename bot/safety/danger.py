@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.matching.normalize import normalize, normalize_content
+from bot.matching.normalize import NormalizedText, normalize, normalize_content
 from bot.matching.scripts import Scripts, default_scripts
 
 __all__ = ["DangerDetector", "compile_signal", "signal_problem"]
@@ -52,11 +52,11 @@ _CHILD_AGE = re.compile(r"(?:[5-9]|1[0-4])[^\W\d]{0,4}")
 _CHILD_AGE_UNSPACED = r"(?<![0-9])(?:[5-9]|1[0-4])(?![0-9])"
 
 
-def _fold(text: str, scripts: Scripts) -> list[str]:
+def _fold(norm: NormalizedText, scripts: Scripts) -> list[str]:
     """Every normalised reading of a worker's message (two for ambiguous Zawgyi),
     without the marks writers leave out."""
     marks = scripts.optional_marks
-    return [reading.translate(marks) for reading in normalize(text).folded if reading]
+    return [reading.translate(marks) for reading in norm.folded if reading]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -494,9 +494,14 @@ class DangerDetector:
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
+        return self.detect_normalized(normalize(text))
+
+    def detect_normalized(self, norm: NormalizedText) -> list[str]:
+        """``detect``, given the message's ``normalize`` (the dialogue engine
+        normalises a message once for this check and matching)."""
         deletions = _Deletions()
         held: set[int] = set()
-        for reading in _fold(text, self._scripts):
+        for reading in _fold(norm, self._scripts):
             tokens = reading.split()
             compact = self._idioms.blank(tokens, deletions)
             held |= self._lookup.held(_Message(tokens, set(tokens), compact), deletions, held)

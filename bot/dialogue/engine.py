@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace as dc_replace
+from typing import TypeVar, cast
 
 from bot.content.markup import escape_html
 from bot.content.render import render_answer
@@ -32,6 +33,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
 from bot.matching.matcher import Matcher, MatchResult
+from bot.matching.normalize import normalize
 from bot.matching.scripts import Scripts
 from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
@@ -49,6 +51,7 @@ _REMIND = "remind:"  # UserState.pending while the bot waits for a document's en
 
 # The signature every engine command handler has (see dialogue/commands.py).
 CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
+R = TypeVar("R", Reply, Reply | None)  # what Engine._cached keeps
 
 
 class Engine:
@@ -63,6 +66,11 @@ class Engine:
         self.danger = _danger_detector(content, matcher.index.scripts)
         # The second check, by whole example messages: it votes when the signals miss.
         self.danger_examples = DangerExamples(content.danger_examples, matcher.index.scripts)
+        # Replies and keyboards that depend only on the content, the language and
+        # content ids (never on a message or a user), each built once: an engine is
+        # built with its content and swapped whole on reload, so none goes stale.
+        self._replies: dict[tuple[str | bool, ...], Reply | None] = {}
+        self._keyboards: dict[str, Keyboards] = {}
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
@@ -113,9 +121,10 @@ class Engine:
     # -- text ------------------------------------------------------------------
     def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
         text = text[:_MAX_TEXT]
+        norm = normalize(text)  # once, for the danger check and matching
         # Danger first: a worker in danger gets the numbers in the first reply,
         # never a "did you mean" (the signals are content, see safety/danger.py).
-        categories = self.danger.detect(text)
+        categories = self.danger.detect_normalized(norm)
         # The examples may doubt the signals ("Man U lost again, I want to die haha"):
         # then the message is answered as any other, with the danger numbers under it.
         doubted = bool(categories) and self.danger_examples.doubts(text)
@@ -123,10 +132,10 @@ class Engine:
             lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
             # Danger told inside an everyday question ("my boss hits me; how do I change
             # employer?"): the numbers first, and the question one tap away.
-            asked = self.matcher.match(text)
+            asked = self.matcher.match_normalized(text, norm)
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
             return self._danger(state, categories, lang, topic)
-        result = self.matcher.match(text)
+        result = self.matcher.match_normalized(text, norm)
         voted = None if doubted else self.danger_examples.vote(text, result)
         if voted is not None:
             # No signal, but the message is like what workers in danger wrote: the
@@ -156,13 +165,22 @@ class Engine:
                 return self._intent(state, result.topic, lang)
             return self._topic(state, result.topic, lang)
         if result.outcome == "did_you_mean":
-            text = _("I am not sure I understood. Did you mean:")
+            text = self._unsure_text(lang, _("I am not sure I understood. Did you mean:"))
             ids = [c.id for c in result.candidates]
-            return Turn([Reply(self._with_safety_line(text, lang), kb.suggestions(ids))],
-                        state, lang)
+            return Turn([Reply(text, kb.suggestions(ids))], state, lang)
+        return Turn([self._cached(("fallback", lang), lambda: self._fallback(lang))],
+                    state, lang)
+
+    def _fallback(self, lang: str) -> Reply:
+        _ = self._gettext(lang)
         text = _("Sorry, I did not understand. Try a few simple words, like "
                  "\"work permit\" or \"salary not paid\", or choose a topic below.")
-        return Turn([Reply(self._with_safety_line(text, lang), kb.main_menu())], state, lang)
+        return Reply(self._with_safety_line(text, lang), self._kb(lang).main_menu())
+
+    def _unsure_text(self, lang: str, text: str) -> str:
+        """``_with_safety_line`` of ``text``, a fixed sentence, rendered once per language."""
+        return self._cached(("unsure", lang, text),
+                            lambda: Reply(self._with_safety_line(text, lang))).text
 
     def _with_safety_line(self, text: str, lang: str) -> str:
         """Wherever the bot is unsure what a message means, the danger numbers follow:
@@ -176,7 +194,8 @@ class Engine:
     def _intent(self, state: UserState, intent: str, lang: str) -> Turn:
         """What an intent does is declared in ``INTENTS`` (content/tree.py)."""
         behaviour = INTENTS.get(intent, "answer")
-        reply = getattr(self, f"_intent_{behaviour}")(intent, lang)
+        reply = self._cached(("intent", intent, lang),
+                             lambda: getattr(self, f"_intent_{behaviour}")(intent, lang))
         return Turn([reply], state, lang)
 
     def _intent_greet(self, intent: str, lang: str) -> Reply:
@@ -204,6 +223,13 @@ class Engine:
                 asked: str | None = None) -> Turn:
         """The numbers that fit, in the text itself, then buttons to the topics that
         help, and to the topic the message asked about (``asked``), if any."""
+        reply = self._cached(("danger", lang, asked or "", *categories),
+                             lambda: self._danger_reply(categories, lang, asked))
+        events = [Event("matched", topic=categories[0], language=lang, outcome=DANGER_OUTCOME),
+                  *(Event("danger", topic=c, language=lang) for c in categories)]
+        return Turn([reply], state, lang, events)
+
+    def _danger_reply(self, categories: list[str], lang: str, asked: str | None) -> Reply:
         tr = self.catalogs.get(lang)
         parts: list[str] = []
         related: list[str] = []
@@ -215,19 +241,27 @@ class Engine:
             related += [t for t in meta.related if t not in related]
         if asked is not None and asked not in related:
             related = [*related[:3], asked]
-        reply = Reply("\n\n".join(parts), self._kb(lang).danger(related))
-        events = [Event("matched", topic=categories[0], language=lang, outcome=DANGER_OUTCOME),
-                  *(Event("danger", topic=c, language=lang) for c in categories)]
-        return Turn([reply], state, lang, events)
+        return Reply("\n\n".join(parts), self._kb(lang).danger(related))
 
     # -- topics ----------------------------------------------------------------
     def _topic(self, state: UserState, topic_id: str, lang: str, more: bool = False) -> Turn:
         """A topic's answer, or with ``more`` the detail behind its More button."""
+        # Only ids of the content are kept: a button's data may hold any text.
+        reply = None if topic_id not in self.content.topics else self._cached(
+            ("topic", topic_id, lang, more), lambda: self._topic_reply(topic_id, lang, more))
+        if reply is None:
+            return self._stale(state, lang)
+        if more:
+            return Turn([reply], state, lang)
+        events = [Event("topic_shown", topic=topic_id, language=lang)]
+        return Turn([reply], state.with_(last_topic=topic_id), lang, events)
+
+    def _topic_reply(self, topic_id: str, lang: str, more: bool) -> Reply | None:
         meta = self.content.topics.get(topic_id)
         text = self.content.topic_text(lang, topic_id)
         part = None if text is None else text.more if more else text.answer
         if meta is None or text is None or part is None:
-            return self._stale(state, lang)
+            return None
         body = render_answer(self.content, lang, part, self.catalogs.get(lang), meta.reviewed)
         title = f"<b>{escape_html(text.title)}</b>\n\n"
         if not more and body.lstrip().startswith("<b>"):
@@ -240,11 +274,7 @@ class Engine:
         buttons = self._kb(lang).answer(topic_id, meta.area, related,
                                         more=not more and text.more is not None,
                                         remind=topic_id in self.reminders.remind_from)
-        if more:
-            return Turn([Reply(title + body, buttons)], state, lang)
-        events = [Event("topic_shown", topic=topic_id, language=lang)]
-        return Turn([Reply(title + body, buttons)], state.with_(last_topic=topic_id), lang,
-                    events)
+        return Reply(title + body, buttons)
 
     # -- commands --------------------------------------------------------------
     def _on_command(self, state: UserState, message: CommandInput, lang: str) -> Turn:
@@ -537,7 +567,19 @@ class Engine:
         return self.catalogs.get(lang).gettext
 
     def _kb(self, lang: str) -> Keyboards:
-        return Keyboards(self.content, lang, self._gettext(lang))
+        kb = self._keyboards.get(lang)
+        if kb is None:
+            kb = self._keyboards[lang] = Keyboards(self.content, lang, self._gettext(lang))
+        return kb
+
+    def _cached(self, key: tuple[str | bool, ...], build: Callable[[], R]) -> R:
+        """The reply ``build`` makes, built once per ``key``: for replies that depend
+        only on the content, the language and content ids in ``key``."""
+        if key in self._replies:
+            return cast(R, self._replies[key])
+        reply = build()
+        self._replies[key] = reply
+        return reply
 
 
 def _date_example(today: dt.date) -> str:

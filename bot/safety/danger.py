@@ -36,7 +36,7 @@ from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.matching.normalize import normalize, normalize_content
+from bot.matching.normalize import NormalizedText, normalize, normalize_content
 from bot.matching.scripts import Scripts, default_scripts
 
 __all__ = ["DangerDetector", "compile_signal", "signal_problem"]
@@ -52,11 +52,11 @@ _CHILD_AGE = re.compile(r"(?:[5-9]|1[0-4])[^\W\d]{0,4}")
 _CHILD_AGE_UNSPACED = r"(?<![0-9])(?:[5-9]|1[0-4])(?![0-9])"
 
 
-def _fold(text: str, scripts: Scripts) -> list[str]:
+def _fold(norm: NormalizedText, scripts: Scripts) -> list[str]:
     """Every normalised reading of a worker's message (two for ambiguous Zawgyi),
     without the marks writers leave out."""
     marks = scripts.optional_marks
-    return [reading.translate(marks) for reading in normalize(text).folded if reading]
+    return [reading.translate(marks) for reading in norm.folded if reading]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -92,6 +92,11 @@ class _Spaced:
         """Words a message must hold exactly (short ones: no typo forgiven, no prefix)."""
         return frozenset(w for w, p in zip(self.words, self.prefix, strict=True)
                          if not p and len(w) < _FUZZY_MIN and w != AGE)
+
+    def matches(self, tokens: Sequence[str]) -> bool:
+        """Whether ``spans`` would find any: stops at the first."""
+        return any(self._match_from(tokens, start, 0) is not None
+                   for start in range(len(tokens)))
 
     def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         found = []
@@ -252,6 +257,15 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+class _Deletions(dict[str, set[str]]):
+    """``_deletions`` of the words of one message, each worked out once: the idioms
+    and every category look up the same words. One per message, then dropped."""
+
+    def __missing__(self, word: str) -> set[str]:
+        forms = self[word] = _deletions(word)
+        return forms
+
+
 @dataclass(frozen=True)
 class _Signals:
     """Signals arranged for speed. Each spaced one is filed under one key a message
@@ -268,6 +282,9 @@ class _Signals:
     unspaced: dict[str, tuple[_Unspaced, ...]]  # letter pair (or letter) -> signals
     joined: dict[str, re.Pattern[str]]  # script -> its signals as one expression (idioms)
     scripts: Scripts
+    # The lengths of the prefix keys, ascending: a word is looked up by these
+    # prefixes only, not by every one of its prefixes.
+    prefix_lengths: tuple[int, ...] = ()
 
     @classmethod
     def build(cls, raw: Iterable[str], scripts: Scripts, joined: bool = False) -> _Signals:
@@ -312,32 +329,29 @@ class _Signals:
             expressions = {script: re.compile("|".join(f"(?:{p})" for p in group))
                            for script, group in by_script.items()}
         return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always),
-                   _frozen(by_key), expressions, scripts)
+                   _frozen(by_key), expressions, scripts, _lengths(prefix))
 
-    def _spaced_for(self, words: set[str]) -> list[_Spaced]:
+    def _spaced_for(self, words: set[str], deletions: _Deletions) -> list[_Spaced]:
+        """The spaced signals filed under a key ``words`` hold, each once, in the order
+        their keys are met (blanking idioms in this order must not change)."""
         found: dict[int, _Spaced] = {id(s): s for s in self.always}  # by id: filed twice
         for word in words:
             for signal in self.exact.get(word, ()):
                 found[id(signal)] = signal
             if len(word) >= _FUZZY_MIN - 1:
-                for key in _deletions(word):
+                for key in deletions[word]:
                     for signal in self.fuzzy.get(key, ()):
                         found[id(signal)] = signal
-            for end in range(1, len(word) + 1):
+            for end in self.prefix_lengths:
+                if end > len(word):
+                    break
                 for signal in self.prefix.get(word[:end], ()):
                     found[id(signal)] = signal
         return list(found.values())
 
-    def held_by(self, message: _Message) -> bool:
-        for key in self.unspaced.keys() & message.letter_keys:
-            if any(signal.found_in(message.compact) for signal in self.unspaced[key]):
-                return True
-        return any(signal.required <= message.words and signal.spans(message.tokens)
-                   for signal in self._spaced_for(message.words))
-
-    def blank(self, tokens: list[str]) -> str:
+    def blank(self, tokens: list[str], deletions: _Deletions) -> str:
         """Blank every match in ``tokens`` (in place), then in their unspaced form."""
-        for idiom in self._spaced_for(set(tokens)):
+        for idiom in self._spaced_for(set(tokens), deletions):
             for start, end in idiom.spans(tokens):
                 tokens[start:end] = [_BLANK] * (end - start)
         compact = "".join(tokens)
@@ -348,10 +362,14 @@ class _Signals:
         return compact
 
 
-S = TypeVar("S", _Spaced, _Unspaced)
+T = TypeVar("T")
 
 
-def _frozen(groups: dict[str, list[S]]) -> dict[str, tuple[S, ...]]:
+def _lengths(keys: Iterable[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(key) for key in keys}))
+
+
+def _frozen(groups: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
     return {key: tuple(group) for key, group in groups.items()}
 
 
@@ -382,6 +400,84 @@ class _Message:
         return set(self.compact) | _letter_keys(self.compact)
 
 
+# A signal with the number of its category (its place in the detector's order).
+Filed = tuple[int, T]
+
+
+@dataclass(frozen=True)
+class _Categories:
+    """Every category's signals in one lookup, each under the key its category's
+    ``_Signals`` chose: a message's words and letter pairs are looked up once, not
+    once per category (a category's answer does not depend on the order its
+    signals are tried in)."""
+
+    exact: dict[str, tuple[Filed[_Spaced], ...]]
+    fuzzy: dict[str, tuple[Filed[_Spaced], ...]]
+    prefix: dict[str, tuple[Filed[_Spaced], ...]]
+    prefix_lengths: tuple[int, ...]
+    always: tuple[Filed[_Spaced], ...]
+    unspaced: dict[str, tuple[Filed[_Unspaced], ...]]
+    scripts: Scripts
+
+    @classmethod
+    def merge(cls, groups: Sequence[_Signals], scripts: Scripts) -> _Categories:
+        exact: dict[str, list[Filed[_Spaced]]] = {}
+        fuzzy: dict[str, list[Filed[_Spaced]]] = {}
+        prefix: dict[str, list[Filed[_Spaced]]] = {}
+        unspaced: dict[str, list[Filed[_Unspaced]]] = {}
+        for k, group in enumerate(groups):
+            _file(exact, group.exact, k)
+            _file(fuzzy, group.fuzzy, k)
+            _file(prefix, group.prefix, k)
+            _file(unspaced, group.unspaced, k)
+        always = tuple((k, s) for k, group in enumerate(groups) for s in group.always)
+        return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), _lengths(prefix), always,
+                   _frozen(unspaced), scripts)
+
+    def held(self, message: _Message, deletions: _Deletions, known: set[int]) -> set[int]:
+        """The numbers of the categories, besides those ``known`` already, whose
+        signals ``message`` holds."""
+        found: set[int] = set()
+        # Every unspaced signal has a letter of a script written without spaces: a
+        # message with none (Latin, say) holds none of them.
+        if self.unspaced and self.scripts.unspaced.search(message.compact):
+            for key in self.unspaced.keys() & message.letter_keys:
+                for k, unspaced in self.unspaced[key]:
+                    if k not in found and k not in known and unspaced.found_in(message.compact):
+                        found.add(k)
+        for k, spaced in self._spaced_for(message.words, deletions):
+            if k not in found and k not in known and spaced.required <= message.words \
+                    and spaced.matches(message.tokens):
+                found.add(k)
+        return found
+
+    def _spaced_for(self, words: set[str], deletions: _Deletions) -> list[Filed[_Spaced]]:
+        """The spaced signals filed under a key ``words`` hold (a signal filed under
+        several keys may come more than once: trying it again changes nothing)."""
+        found: list[Filed[_Spaced]] = list(self.always)
+        exact, fuzzy, prefix = self.exact, self.fuzzy, self.prefix
+        for word in words:
+            if word in exact:
+                found += exact[word]
+            if len(word) >= _FUZZY_MIN - 1:
+                for key in deletions[word]:
+                    if key in fuzzy:
+                        found += fuzzy[key]
+            for end in self.prefix_lengths:
+                if end > len(word):
+                    break
+                if word[:end] in prefix:
+                    found += prefix[word[:end]]
+        return found
+
+
+def _file(into: dict[str, list[Filed[T]]], groups: Mapping[str, tuple[T, ...]],
+          k: int) -> None:
+    """Add ``groups`` (key -> signals) of category number ``k`` to ``into``."""
+    for key, group in groups.items():
+        into.setdefault(key, []).extend((k, signal) for signal in group)
+
+
 class DangerDetector:
     """Which danger categories a message shows, in the content's order of priority."""
 
@@ -393,14 +489,20 @@ class DangerDetector:
         self._scripts = scripts = scripts or default_scripts()
         self._categories = tuple((cid, _Signals.build(signals.get(cid, ()), scripts))
                                  for cid in categories)
+        self._lookup = _Categories.merge([group for _, group in self._categories], scripts)
         self._idioms = _Signals.build(not_danger, scripts, joined=True)
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
-        readings = []
-        for reading in _fold(text, self._scripts):
+        return self.detect_normalized(normalize(text))
+
+    def detect_normalized(self, norm: NormalizedText) -> list[str]:
+        """``detect``, given the message's ``normalize`` (the dialogue engine
+        normalises a message once for this check and matching)."""
+        deletions = _Deletions()
+        held: set[int] = set()
+        for reading in _fold(norm, self._scripts):
             tokens = reading.split()
-            compact = self._idioms.blank(tokens)
-            readings.append(_Message(tokens, set(tokens), compact))
-        return [cid for cid, signals in self._categories
-                if any(signals.held_by(message) for message in readings)]
+            compact = self._idioms.blank(tokens, deletions)
+            held |= self._lookup.held(_Message(tokens, set(tokens), compact), deletions, held)
+        return [cid for k, (cid, _) in enumerate(self._categories) if k in held]

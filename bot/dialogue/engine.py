@@ -65,7 +65,8 @@ class Engine:
         self.reminder_hours = reminder_hours  # REMINDER_SEND_HOURS, as the worker is told
         self.danger = _danger_detector(content, matcher.index.scripts)
         # The second check, by whole example messages: it votes when the signals miss.
-        self.danger_examples = DangerExamples(content.danger_examples, matcher.index.scripts)
+        self.danger_examples = DangerExamples(content.danger_examples, matcher.index.scripts,
+                                              flagged=lambda text: bool(self.danger.detect(text)))
         # Replies and keyboards that depend only on the content, the language and
         # content ids (never on a message or a user), each built once: an engine is
         # built with its content and swapped whole on reload, so none goes stale.
@@ -127,7 +128,7 @@ class Engine:
         categories = self.danger.detect_normalized(norm)
         # The examples may doubt the signals ("Man U lost again, I want to die haha"):
         # then the message is answered as any other, with the danger numbers under it.
-        doubted = bool(categories) and self.danger_examples.doubts(text)
+        doubted = bool(categories) and self.danger_examples.doubts(text, norm)
         if categories and not doubted:
             lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
             # Danger told inside an everyday question ("my boss hits me; how do I change
@@ -136,7 +137,7 @@ class Engine:
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
             return self._danger(state, categories, lang, topic)
         result = self.matcher.match_normalized(text, norm)
-        voted = None if doubted else self.danger_examples.vote(text, result)
+        voted = None if doubted else self.danger_examples.vote(text, result, norm)
         if voted is not None:
             # No signal, but the message is like what workers in danger wrote: the
             # numbers too (an idiom it was wrong about costs less than a missed danger).

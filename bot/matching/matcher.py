@@ -17,7 +17,7 @@ from bot.content.tree import OUT_OF_SCOPE
 from bot.matching.index import MatchIndex, bigrams
 from bot.matching.normalize import NormalizedText, has_tone_marks, normalize
 
-__all__ = ["Candidate", "MatchResult", "Matcher", "Outcome", "Thresholds"]
+__all__ = ["BEST_NOT_EXACT", "Candidate", "MatchResult", "Matcher", "Outcome", "Thresholds"]
 
 Outcome = Literal["answer", "did_you_mean", "fallback"]
 
@@ -86,6 +86,7 @@ _SECOND_EXAMPLE_BONUS = 0.2
 _W_TOPIC = 0.4
 _EXACT = 1.0     # the message is one of the examples, as normalised
 _ALMOST = 0.99   # the best any other match can score
+BEST_NOT_EXACT = _ALMOST  # an owner scores more only if the message is one of its examples
 
 
 class Matcher:
@@ -115,7 +116,11 @@ class Matcher:
 
     def rank(self, text: str) -> list[Candidate]:
         """Every owner with an example like ``text``, best first (no decision)."""
-        return [self._candidate(row) for row in self._rows(normalize(text))]
+        return self.rank_normalized(normalize(text))
+
+    def rank_normalized(self, norm: NormalizedText) -> list[Candidate]:
+        """``rank`` for a message already normalised (``normalize(text)``)."""
+        return [self._candidate(row) for row in self._rows(norm)]
 
     def _rows(self, norm: NormalizedText) -> list[_Row]:
         """``rank`` as rows, best first: sorting the rows is sorting the candidates

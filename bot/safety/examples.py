@@ -16,17 +16,19 @@ round, measured on ``danger_dev4`` to ``danger_dev6`` (see ``_VOTE``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.matching.index import Entry, MatchIndex
-from bot.matching.matcher import Matcher, MatchResult
-from bot.matching.normalize import normalize_content
+from bot.matching.matcher import BEST_NOT_EXACT, Matcher, MatchResult
+from bot.matching.normalize import NormalizedText, normalize, normalize_content
 from bot.matching.scripts import Scripts
 
 __all__ = ["NOT_DANGER", "DangerExamples", "Doubt", "Vote"]
 
 NOT_DANGER = "not_danger"  # the owner of the everyday look-alike examples
+_PLAIN = "not_danger (no signal)"  # look-alikes the signals do not fire on
+_EVERYDAY = frozenset({NOT_DANGER, _PLAIN})
 
 
 @dataclass(frozen=True)
@@ -64,49 +66,70 @@ class DangerExamples:
     """Example messages per danger category and everyday look-alikes, indexed once."""
 
     def __init__(self, examples: Mapping[str, Mapping[str, Sequence[str]]],
-                 scripts: Scripts, vote: Vote = _VOTE, doubt: Doubt = _DOUBT) -> None:
-        """``examples``: language -> category id (or ``NOT_DANGER``) -> messages."""
+                 scripts: Scripts, flagged: Callable[[str], bool] | None = None,
+                 vote: Vote = _VOTE, doubt: Doubt = _DOUBT) -> None:
+        """``examples``: language -> category id (or ``NOT_DANGER``) -> messages.
+        ``flagged``: whether the signals fire on a message. Only look-alikes they
+        fire on can doubt them; the others ("how do I change employer?") would doubt
+        danger told inside that very question, so they only compete in the vote."""
         entries: list[Entry] = []
         seen: set[tuple[str, str]] = set()
         for lang, owners in examples.items():
             for owner, texts in owners.items():
                 for text in texts:
+                    plain = owner == NOT_DANGER and flagged is not None and not flagged(text)
+                    who = _PLAIN if plain else owner
                     norm = normalize_content(text)
-                    key = (owner, norm.folded[0])
+                    key = (who, norm.folded[0])
                     if norm.folded[0] and key not in seen:
                         seen.add(key)
-                        entries.append(Entry(owner, lang, text, norm.folded[0],
+                        entries.append(Entry(who, lang, text, norm.folded[0],
                                              norm.toned[0], False))
         self._matcher = Matcher(MatchIndex(entries, scripts)) if entries else None
+        # Messages that are an example word for word (as normalised): only these can
+        # score above BEST_NOT_EXACT, which lets ``vote`` skip what cannot win.
+        self._exact = frozenset(norm for _, norm in seen)
         self._vote = vote
         self._doubt = doubt
 
     def __len__(self) -> int:
         return len(self._matcher.index.entries) if self._matcher else 0
 
-    def vote(self, text: str, ordinary: MatchResult) -> str | None:
+    def vote(self, text: str, ordinary: MatchResult,
+             norm: NormalizedText | None = None) -> str | None:
         """The danger category ``text`` is most like, if the vote is clear; else None.
-        ``ordinary``: how the message matched the topics (its best score competes)."""
+        ``ordinary``: how the message matched the topics (its best score competes);
+        ``norm``: ``normalize(text)``, when the caller has it already."""
         if self._matcher is None:
             return None
-        ranked = self._matcher.rank(text)
-        if not ranked or ranked[0].id == NOT_DANGER:
+        norm = norm or normalize(text)
+        if ordinary.outcome == "answer" and not self._could_outscore(ordinary.score, norm):
+            return None  # the same decision as below, without scoring the examples
+        ranked = self._matcher.rank_normalized(norm)
+        if not ranked or ranked[0].id in _EVERYDAY:
             return None
         best = ranked[0]
-        everyday = next((c.score for c in ranked if c.id == NOT_DANGER), 0.0)
+        everyday = next((c.score for c in ranked if c.id in _EVERYDAY), 0.0)
         if ordinary.outcome == "answer":
             everyday = max(everyday, ordinary.score - self._vote.topic_allowance)
         if best.score >= self._vote.least and best.score - everyday >= self._vote.lead:
             return best.id
         return None
 
-    def doubts(self, text: str) -> bool:
+    def _could_outscore(self, answered: float, norm: NormalizedText) -> bool:
+        """Whether a danger example could lead a topic answered with score
+        ``answered`` as ``vote`` asks: not when even the best score a message that is
+        no example word for word can get falls short, and it is no example."""
+        needed = answered - self._vote.topic_allowance + self._vote.lead
+        return needed <= BEST_NOT_EXACT or any(q in self._exact for q in norm.folded if q)
+
+    def doubts(self, text: str, norm: NormalizedText | None = None) -> bool:
         """Whether ``text``, in which the signals found danger, is clearly an everyday
         look-alike instead. The caller still shows the safety line: a doubt must
-        never leave a worker without a number."""
+        never leave a worker without a number. ``norm`` as for ``vote``."""
         if self._matcher is None:
             return False
-        ranked = self._matcher.rank(text)
+        ranked = self._matcher.rank_normalized(norm or normalize(text))
         everyday = next((c.score for c in ranked if c.id == NOT_DANGER), 0.0)
-        danger = next((c.score for c in ranked if c.id != NOT_DANGER), 0.0)
+        danger = next((c.score for c in ranked if c.id not in _EVERYDAY), 0.0)
         return everyday >= self._doubt.least and everyday - danger >= self._doubt.lead

@@ -240,16 +240,20 @@ async def test_danger_in_words_no_signal_has_still_gets_the_numbers_at_once(
 
 async def test_a_joke_the_signals_flag_is_answered_with_the_numbers_under_it(
         app: App, fake: FakeBotAPI, updates: Updates, holder: BrainHolder) -> None:
-    """'I want to die' holds a signal, but the message is most like an everyday
-    look-alike: no danger reply, yet the safety line, and the text is not kept."""
-    text = "Man U lost 4-0 again i want to die haha"
+    """'locked in' holds a trafficking signal, but the message is most like an
+    everyday look-alike (an escape room): no danger reply, yet the safety line, and
+    the text is not kept (the signals flagged it)."""
+    text = "we got locked in the escape room game for an hour with friends, so much fun"
+    assert holder.brain.engine.danger.detect(text) == ["trafficking"]
     user = chat(fake, updates, "en")
     await pick_language(user, "en")
     first = sent(await user.send(text))[0].text
-    assert "In danger?" in first and "1323" in first  # the safety line
-    assert "You are not alone" not in first           # not the self-harm reply
+    assert "In danger?" in first and "1300" in first  # the safety line
+    trafficking = texts(holder.brain, expect(holder.brain, TextInput(
+        "they locked us in the factory and took our passports"), "en"))[0]
+    assert first[:40] != trafficking[:40]              # not the trafficking reply
     rows = await repo_of(app).top_unmatched(language="en", days=1)
-    assert not any("Man U" in r.text for r in rows)
+    assert not any("escape room" in r.text for r in rows)
 
 
 _PRIVATE = {"name": "Zarni Htet", "address": "45 moo 7", "phone": "081-234-5678",

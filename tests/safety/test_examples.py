@@ -65,6 +65,20 @@ def test_doubt_only_where_a_look_alike_is_clearly_closer(examples: DangerExample
     assert not examples.doubts("the supervisor hit me and pushed my head into the wall")
 
 
+def test_only_look_alikes_the_signals_fire_on_can_doubt_them() -> None:
+    """A plain everyday question among the look-alikes must not doubt danger told
+    inside that very question (found on danger_dev7: a worker hit on the head)."""
+    plain = {"en": {"violence": ["the supervisor hit my head with a stick"],
+                    "not_danger": ["how do i change employer, what documents do i need"]}}
+    text = "foreman hit my head yesterday, how do i change employer, what documents"
+    unsplit = DangerExamples(plain, default_scripts())
+    assert unsplit.doubts(text)  # what happens without knowing what the signals see
+    split = DangerExamples(plain, default_scripts(), flagged=lambda t: "hit" in t)
+    assert not split.doubts(text)
+    # ...while it still competes in the vote, as any everyday message.
+    assert split.vote("how do i change my employer, which documents", nothing("x")) is None
+
+
 def test_no_examples_means_no_vote_and_no_doubt() -> None:
     empty = DangerExamples({}, default_scripts())
     assert len(empty) == 0

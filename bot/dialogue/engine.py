@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from typing import TypeVar, cast
 
@@ -33,7 +34,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
 from bot.matching.matcher import Matcher, MatchResult
-from bot.matching.normalize import normalize
+from bot.matching.normalize import NormalizedText, normalize
 from bot.matching.scripts import Scripts
 from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
@@ -42,12 +43,22 @@ from bot.safety.danger import DangerDetector
 from bot.safety.examples import DangerExamples
 from bot.safety.redact import redact
 
-__all__ = ["Engine"]
+__all__ = ["DangerFinding", "Engine"]
 
 _SPOKEN = frozenset({"voice", "audio", "video_note"})
 _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
 
 _REMIND = "remind:"  # UserState.pending while the bot waits for a document's end date
+
+@dataclass(frozen=True)
+class DangerFinding:
+    """What the danger check found in one message (``Engine.find_danger``)."""
+
+    categories: list[str]          # the danger reply's categories; empty: none
+    by_signals: bool = False       # found by the signals (else by the examples' vote)
+    doubted: bool = False          # the signals fired, but the examples doubt them
+    ordinary: MatchResult | None = None  # the message's match, when it was made
+
 
 # The signature every engine command handler has (see dialogue/commands.py).
 CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
@@ -120,39 +131,51 @@ class Engine:
         return negotiate(client_language, langs) or self.content.default_language
 
     # -- text ------------------------------------------------------------------
+    def find_danger(self, text: str, norm: NormalizedText | None = None) -> DangerFinding:
+        """Danger first: the signals (content, see safety/danger.py), which the
+        examples may doubt ("Man U lost again, I want to die haha"), and where the
+        signals see nothing, the examples' vote (safety/examples.py). Every place
+        that asks "is this worker in danger?" asks here."""
+        text = text[:_MAX_TEXT]
+        norm = norm or normalize(text)
+        categories = self.danger.detect_normalized(norm)
+        doubted = bool(categories) and self.danger_examples.doubts(text, norm)
+        if categories and not doubted:
+            return DangerFinding(categories, by_signals=True)
+        result = self.matcher.match_normalized(text, norm)
+        voted = None if doubted else self.danger_examples.vote(text, result, norm)
+        return DangerFinding([voted] if voted else [], doubted=doubted, ordinary=result)
+
     def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
         text = text[:_MAX_TEXT]
         norm = normalize(text)  # once, for the danger check and matching
-        # Danger first: a worker in danger gets the numbers in the first reply,
-        # never a "did you mean" (the signals are content, see safety/danger.py).
-        categories = self.danger.detect_normalized(norm)
-        # The examples may doubt the signals ("Man U lost again, I want to die haha"):
-        # then the message is answered as any other, with the danger numbers under it.
-        doubted = bool(categories) and self.danger_examples.doubts(text, norm)
-        if categories and not doubted:
-            lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
-            # Danger told inside an everyday question ("my boss hits me; how do I change
-            # employer?"): the numbers first, and the question one tap away.
-            asked = self.matcher.match_normalized(text, norm)
+        # A worker in danger gets the numbers in the first reply, never "did you mean".
+        found = self.find_danger(text, norm)
+        if found.categories:
+            if found.by_signals:
+                language = self.matcher.detect_language(text)
+                # Danger told inside an everyday question ("my boss hits me; how do I
+                # change employer?"): the numbers first, the question one tap away.
+                asked = self.matcher.match_normalized(text, norm)
+            else:
+                # No signal, but like what workers in danger wrote: the numbers too
+                # (an idiom it was wrong about costs less than a missed danger).
+                asked = found.ordinary or self.matcher.match_normalized(text, norm)
+                language = asked.language
+            lang = self.reply_language(state, language, client_language)
             topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
-            return self._danger(state, categories, lang, topic)
-        result = self.matcher.match_normalized(text, norm)
-        voted = None if doubted else self.danger_examples.vote(text, result, norm)
-        if voted is not None:
-            # No signal, but the message is like what workers in danger wrote: the
-            # numbers too (an idiom it was wrong about costs less than a missed danger).
-            lang = self.reply_language(state, result.language, client_language)
-            topic = result.topic if result.outcome == "answer" and not result.intent else None
-            return self._danger(state, [voted], lang, topic)
+            return self._danger(state, found.categories, lang, topic)
+        result = found.ordinary or self.matcher.match_normalized(text, norm)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,
                       # Messages about danger are never kept, doubted ones included.
                       text=_unmatched_text(text) if result.outcome == "fallback"
-                      and not doubted else None)
+                      and not found.doubted else None)
         turn = self._reply_to_match(state, result, lang)
         replies = turn.replies
-        if doubted and result.outcome == "answer" and replies:
+        if found.doubted and result.outcome == "answer" and replies:
+            # Doubted, not dismissed: the danger numbers under the answer.
             first = replies[0]
             replies = [dc_replace(first, text=self._with_safety_line(first.text, lang)),
                        *replies[1:]]
@@ -394,7 +417,7 @@ class Engine:
                         client_language: str | None, today: dt.date) -> Turn | None:
         """The worker's answer to "when does it end?"; None when it is not a date at
         all (a question instead): then it is answered as any message."""
-        if document not in self.reminders.documents or self.danger.detect(text):
+        if document not in self.reminders.documents or self.find_danger(text).categories:
             return None  # danger first, always
         lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
         _ = self._gettext(lang)

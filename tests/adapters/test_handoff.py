@@ -293,6 +293,19 @@ async def test_danger_in_a_case_is_marked_pinned_and_answered_with_numbers(
     assert case is not None and case.danger
 
 
+async def test_danger_in_words_no_signal_has_is_marked_in_a_case_too(
+        app: App, fake: FakeBotAPI, updates: Updates) -> None:
+    """The case desk asks the same danger check as the bot: the examples' vote too."""
+    text = "the owner son come in my room at night and do bad thing to me, i say no many times"
+    worker = Chat(fake, updates, next(_workers), lang="en")
+    topic = await connect(app, fake, worker)
+    first = sent(await worker.send(text))[0].text
+    assert "191" in first and "1300" in first
+    assert fake.topics(STAFF)[topic]["name"].startswith("🚨")
+    case = await repo_of(app).cases.live_case(worker.user_id)
+    assert case is not None and case.danger
+
+
 async def test_danger_without_a_case_offers_a_person_next_to_the_numbers(
         app: App, fake: FakeBotAPI, updates: Updates) -> None:
     worker = Chat(fake, updates, next(_workers), lang="en")

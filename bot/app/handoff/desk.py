@@ -229,8 +229,8 @@ class Handoff:
                            state: UserState, lang: str, ref: MessageRef) -> Turn:
         """Copy the worker's message into the topic; danger is escalated and answered."""
         engine = self.service.brain.engine
-        categories = engine.danger.detect(message.text) if isinstance(message, TextInput) \
-            else []
+        categories = engine.find_danger(message.text).categories \
+            if isinstance(message, TextInput) else []
         first = case.worker_at is None
         copy_id = await self._to_staff(case, ref, state)
         case = await self.cases.get(case.case_id) or case  # the topic may be new

@@ -131,5 +131,6 @@ class BrainHolder:
             new = load_brain(self.content_dir, self.locales_dir, strict=True,
                              reminder_steps=self.reminder_steps,
                              reminder_hours=self.reminder_hours)
+            new.engine.warm_up()  # reload runs in a worker thread: the swap is warm
             self._brain = new
             return new

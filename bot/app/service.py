@@ -112,7 +112,9 @@ class BotService:
         self._attach(repo or await open_repository(self.database))
         self._tasks = [asyncio.create_task(self.activity.run()),
                        asyncio.create_task(self.inbox.run()),
-                       asyncio.create_task(self._watch_storage())]
+                       asyncio.create_task(self._watch_storage()),
+                       # What the engine builds on first use, built now beside the loop.
+                       asyncio.create_task(self._warm_up())]
         self.metrics.set_content_version(self.brain.version)
         # Replicas: a reload on one reaches all (PostgreSQL LISTEN/NOTIFY; else a no-op).
         await self._repo().listen(RELOAD_CHANNEL, self._reload_notice)
@@ -122,6 +124,13 @@ class BotService:
         self._sessions = Sessions(repo)
         self._activity = ActivityBuffer(repo)
         self.storage_health.opened()
+
+    async def _warm_up(self) -> None:
+        """Build in a worker thread what the engine would build on the first message."""
+        try:
+            await asyncio.to_thread(self.brain.engine.warm_up)
+        except Exception:  # the first message will try again; answering goes on
+            log.exception("could not warm up the engine")
 
     async def stop(self) -> None:
         """Write the last counters and close the storage; safe to call twice."""

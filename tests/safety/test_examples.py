@@ -170,3 +170,31 @@ def test_no_danger_example_nearly_copies_a_measuring_message(brain: Brain, name:
     closest = process.cdist(rows, examples, scorer=fuzz.ratio, workers=-1).max(axis=1)
     # Only a count: the blind set's messages are never printed, even by a failing test.
     assert int((closest >= _NEAR_COPY).sum()) == 0
+
+
+def test_the_examples_are_built_once_on_first_use_or_by_warm_up(mini_content: Path) -> None:
+    """Start-up does not wait for them; two threads asking at once get one build."""
+    import threading
+
+    brain = load_brain(with_danger(mini_content))
+    engine = brain.engine
+    assert engine._danger_examples is None  # not built by start-up
+    seen: list[DangerExamples] = []
+    threads = [threading.Thread(target=lambda: seen.append(engine.danger_examples))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(examples) for examples in seen}) == 1
+    fresh = load_brain(with_danger(mini_content)).engine
+    fresh.warm_up()
+    assert fresh._danger_examples is not None
+
+
+def test_a_reload_swaps_in_a_warm_engine(mini_content: Path) -> None:
+    from bot.brain import BrainHolder, default_paths
+
+    root = with_danger(mini_content)
+    holder = BrainHolder(load_brain(root), root, default_paths()[1])
+    assert holder.reload().engine._danger_examples is not None

@@ -8,6 +8,10 @@ a typed message's turn that cost most (the danger check, matching):
 
 * text    - typed messages: the first three examples of every topic in every
             language, some out-of-scope messages and commands typed as text;
+* worded  - messages as workers word them, not as the content does: every line of
+            the development set tests/data/dev.jsonl (questions, greetings,
+            out-of-scope). Such a message is no example word for word, so the
+            danger examples' vote (safety/examples.py) is always worked out;
 * buttons - presses of the menu, the language picker, every area and every
             topic, in every language.
 
@@ -19,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from bot.brain import Brain, default_paths, load_brain
@@ -38,6 +44,12 @@ def typed(brain: Brain) -> list[str]:
     texts = [example for topics in brain.content.texts.values()
              for topic in topics.values() for example in topic.examples[:3]]
     return texts + _OTHER_TEXTS
+
+
+def worded() -> list[str]:
+    """The worded workload: the development set's messages (never the blind sets)."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "data" / "dev.jsonl"
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def pressed(brain: Brain) -> list[str]:
@@ -85,6 +97,9 @@ def main() -> None:
     match_ms = per_call(texts, engine.matcher.match, args.repeat)
     print(f"typed text: {text_ms:.3f} ms per turn over {len(inputs)} messages "
           f"(danger check {danger_ms:.3f} ms, matching {match_ms:.3f} ms)")
+    words = worded()
+    worded_ms = per_call([TextInput(text) for text in words], turn, args.repeat)
+    print(f"worded:     {worded_ms:.3f} ms per turn over {len(words)} messages")
     print(f"buttons:    {button_ms:.3f} ms per turn over {len(buttons)} presses")
 
 

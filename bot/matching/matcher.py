@@ -93,6 +93,10 @@ class Matcher:
     def __init__(self, index: MatchIndex, thresholds: Thresholds | None = None) -> None:
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        # For best_possible, built on its first use: each example's owner, as numbers
+        # into index.owners, and the examples as normalised (the exact matches).
+        self._entry_owner: np.ndarray | None = None
+        self._norms: frozenset[str] = frozenset()
 
     def detect_language(self, text: str) -> str | None:
         """The language ``text`` is clearly in, as the content's languages are written."""
@@ -224,6 +228,57 @@ class Matcher:
             current = scores.get(owner)
             if current is None or score > current[0]:
                 scores[owner] = (score, evidence, found[0][1])
+
+    def best_possible(self, norm: NormalizedText,
+                      among: frozenset[str] | None = None) -> float:
+        """An upper bound of the best score ``rank_normalized(norm)`` gives (to an
+        owner in ``among``, when given), without the costly partial_ratio (taken as 1
+        for every example): a caller that only wants owners above some score can
+        skip ranking when this is below it."""
+        idx = self.index
+        if not idx.entries:
+            return 0.0
+        if self._entry_owner is None:
+            self._entry_owner = np.array([idx.owner_number[e.owner] for e in idx.entries],
+                                         dtype=np.int64)
+            self._norms = frozenset(e.norm for e in idx.entries)
+        bound = 0.0
+        for query in norm.folded:
+            if not query:
+                continue
+            if query in self._norms:
+                return _EXACT
+            q_grams = bigrams(query)
+            idf = idx.idf
+            q_features = [idx.features.get(g) for g in q_grams]
+            q_weight = sum(1.0 if f is None else idf[f] for f in q_features) or 1.0
+            known = [f for f in q_features if f is not None]
+            if not known:
+                continue
+            # As in _score_into, but over every example holding a feature (no prefilter).
+            known_weights = np.array([idf[f] for f in known])
+            lists = [idx.entries_of(f) for f in known]
+            weights = np.repeat(known_weights, [len(p) for p in lists])
+            shared = np.bincount(np.concatenate(lists), weights=weights,
+                                 minlength=len(idx.entries))
+            hit = np.flatnonzero(shared != 0)
+            contain = shared[hit] / idx.entry_weight[hit]
+            cover = shared[hit] / q_weight
+            overlap = (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
+            example_best = _W_PARTIAL + (1 - _W_PARTIAL) * overlap
+            owner_best = np.zeros(len(idx.owners))
+            np.maximum.at(owner_best, self._entry_owner[hit], example_best)
+            # Two examples at most count (the second with its bonus), then the cap.
+            score = np.minimum(owner_best * (1 + _SECOND_EXAMPLE_BONUS), 1.0)
+            vocab = np.array(self._vocab_weight(known, known_weights)) / q_weight
+            final = np.minimum((1 - _W_TOPIC) * score + _W_TOPIC * vocab, _ALMOST)
+            considered = owner_best > 0
+            if among is not None:
+                considered &= np.array([owner in among for owner in idx.owners])
+            if considered.any():
+                bound = max(bound, float(final[considered].max()))
+        # Scores are rounded to 4 decimals: a bound a hair below one must not miss it.
+        return bound + 1e-4
 
     def _vocab_weight(self, known: list[int], weights: np.ndarray) -> list[float]:
         """Per owner, the weight of the message's features that any of its examples

@@ -89,6 +89,7 @@ class DangerExamples:
         # Messages that are an example word for word (as normalised): only these can
         # score above BEST_NOT_EXACT, which lets ``vote`` skip what cannot win.
         self._exact = frozenset(norm for _, norm in seen)
+        self._categories = frozenset(owner for owner, _ in seen) - _EVERYDAY
         self._vote = vote
         self._doubt = doubt
 
@@ -105,6 +106,13 @@ class DangerExamples:
         norm = norm or normalize(text)
         if ordinary.outcome == "answer" and not self._could_outscore(ordinary.score, norm):
             return None  # the same decision as below, without scoring the examples
+        # The vote needs a danger example scoring at least this: skip the costly
+        # ranking when no example could (about half of everyday questions).
+        needed = self._vote.least
+        if ordinary.outcome == "answer":
+            needed = max(needed, ordinary.score - self._vote.topic_allowance + self._vote.lead)
+        if self._matcher.best_possible(norm, self._categories) < needed:
+            return None
         ranked = self._matcher.rank_normalized(norm)
         if not ranked or ranked[0].id in _EVERYDAY:
             return None

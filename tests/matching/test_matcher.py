@@ -101,3 +101,23 @@ def test_out_of_scope_examples_lead_to_fallback(mini_content: Path) -> None:
     assert result.outcome == "fallback"
     assert result.topic is None
     assert all(c.id != "out_of_scope" for c in result.candidates)
+
+
+def test_best_possible_is_never_below_what_ranking_gives(brain: Brain) -> None:
+    """The bound lets the danger examples' vote skip ranking: it must hold for
+    every message, or a danger message could be skipped."""
+    from bot.matching.normalize import normalize
+
+    matcher = brain.engine.danger_examples._matcher
+    assert matcher is not None
+    texts = [e for lang in brain.content.texts.values() for t in lang.values()
+             for e in t.examples[:2]] + ["", "🙂", "help", "boss hit me", "a" * 300]
+    for text in texts:
+        norm = normalize(text)
+        ranked = matcher.rank_normalized(norm)
+        best = ranked[0].score if ranked else 0.0
+        assert matcher.best_possible(norm) >= best, text
+        danger = [c.score for c in ranked if not c.id.startswith("not_danger")]
+        categories = frozenset({"self_harm", "medical", "violence", "trafficking",
+                                "child_labour"})
+        assert matcher.best_possible(norm, categories) >= max(danger, default=0.0), text

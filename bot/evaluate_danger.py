@@ -33,6 +33,10 @@ class DangerReport:
     by_danger_reply: Counter[str] = field(default_factory=Counter)
     lookalikes: Counter[str] = field(default_factory=Counter)
     hijacked: Counter[str] = field(default_factory=Counter)
+    # Which check decided (for editors: where to add a signal, an example, an idiom).
+    by_examples: int = 0      # danger replies given by the examples' vote
+    doubted: int = 0          # messages the signals flagged and the examples doubted
+    doubted_danger: int = 0   # ...of them, danger messages (only the safety line)
     misses: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
     hijacks: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
 
@@ -57,6 +61,10 @@ def evaluate_danger(engine: Engine, items: list[EvalItem]) -> DangerReport:
         turn = engine.handle(state, TextInput(item.text))
         first = turn.replies[0].text if turn.replies else ""
         fired = [e.topic or "" for e in turn.events if e.kind == "danger"]
+        found = engine.find_danger(item.text)
+        report.by_examples += bool(found.categories) and not found.by_signals
+        report.doubted += found.doubted
+        report.doubted_danger += found.doubted and item.kind == "danger"
         if item.kind == "danger":
             report.danger[item.lang] += 1
             wanted = phones.get(item.expect or "", [])
@@ -91,6 +99,9 @@ def print_danger_report(report: DangerReport, out: TextIO, show: int = 60) -> No
     row("all", sum(report.caught.values()), sum(report.by_danger_reply.values()),
         sum(report.danger.values()), report.hijacked_count(),
         sum(report.lookalikes.values()))
+    out.write(f"\nthe second check (danger examples): {report.by_examples} danger replies "
+              f"by their vote; {report.doubted} signals doubted, {report.doubted_danger} of "
+              f"them on danger messages\n")
     for title, rows in (("missed (category -> what fired)", report.misses),
                         ("hijacked look-alikes (what fired)", report.hijacks)):
         if rows and show:

@@ -243,9 +243,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     assert tree is not None
     examples = sum(len(t.examples) for lang in tree.texts.values() for t in lang.values())
     examples += sum(len(i.examples) for lang in tree.intents.values() for i in lang.values())
+    signals = sum(len(t.signals) for lang in tree.danger_texts.values() for t in lang.values())
+    danger = sum(len(messages) for lang in tree.danger_examples.values()
+                 for messages in lang.values())
     note = "" if catalogue else " (catalogue not found: catalogue ids not checked)"
     print(f"OK: {len(tree.topics)} topics × {len(tree.languages)} languages "
-          f"({', '.join(tree.languages)}), {examples} examples, {result.files} files, "
+          f"({', '.join(tree.languages)}), {examples} examples, {signals} danger signals, "
+          f"{danger} danger example messages, {result.files} files, "
           f"version {tree.version}{note}")
     return 0
 

@@ -198,3 +198,23 @@ def test_a_reload_swaps_in_a_warm_engine(mini_content: Path) -> None:
     root = with_danger(mini_content)
     holder = BrainHolder(load_brain(root), root, default_paths()[1])
     assert holder.reload().engine._danger_examples is not None
+
+
+def test_eval_says_which_check_decided(mini_brain: Brain) -> None:
+    """Editors read in `migrant-bot eval` where to add a signal, an example or an idiom."""
+    import io
+
+    from bot.evaluate import EvalItem
+    from bot.evaluate_danger import evaluate_danger, print_danger_report
+
+    items = [EvalItem("en", "husband drunk again, he kicks me and slaps me at night",
+                      "violence", "danger", 1),
+             EvalItem("en", "he will hit me with a pillow if i eat his cake haha", None,
+                      "lookalike", 2),
+             EvalItem("en", "my boss hit me today", "violence", "danger", 3)]
+    report = evaluate_danger(mini_brain.engine, items)
+    assert (report.by_examples, report.doubted, report.doubted_danger) == (1, 1, 0)
+    out = io.StringIO()
+    print_danger_report(report, out)
+    assert "1 danger replies by their vote; 1 signals doubted, 0 of them on danger" \
+        in out.getvalue()

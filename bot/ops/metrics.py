@@ -68,6 +68,10 @@ class Metrics:
                                        "Reminder steps due and not sent yet (outside the "
                                        "send hours they wait for the morning)", registry=r)
         self._version: str | None = None
+        # The counter of each label set counted per update, looked up once: labels()
+        # checks and locks on every call. Only for counters whose labels are never
+        # removed; as many as the registry itself keeps.
+        self._children: dict[tuple[Counter, tuple[str, ...]], Counter] = {}
         self._init_handoff()
 
     # -- talk to a person (bot/app/handoff/) ---------------------------------------
@@ -119,22 +123,29 @@ class Metrics:
 
     def record_update(self, kind: str, seconds: float, events: Iterable[Event]) -> None:
         """Count one handled update and what the engine said about it."""
-        self.updates.labels(kind=kind).inc()
+        self._child(self.updates, kind).inc()
         self.latency.observe(seconds)
         for event in events:
             if event.kind == "matched":
                 language = event.language or "unknown"
-                self.replies.labels(outcome=event.outcome or "unknown",
-                                    topic=event.topic or "none", language=language).inc()
+                self._child(self.replies, event.outcome or "unknown", event.topic or "none",
+                            language).inc()
                 if event.outcome == "fallback":
-                    self.fallbacks.labels(language=language).inc()
+                    self._child(self.fallbacks, language).inc()
             elif event.kind == "topic_shown":
-                self.topics.labels(topic=event.topic or "none",
-                                   language=event.language or "unknown").inc()
+                self._child(self.topics, event.topic or "none",
+                            event.language or "unknown").inc()
             elif event.kind == "feedback":
                 self.feedback.labels(topic=event.topic or "none",
                                      language=event.language or "unknown",
                                      vote="up" if (event.value or 0) > 0 else "down").inc()
+
+    def _child(self, metric: Counter, *values: str) -> Counter:
+        key = (metric, values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
 
     def record_reload(self, version: str | None) -> None:
         """Count a content reload: the new version, or None when it was refused."""

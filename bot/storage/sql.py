@@ -70,6 +70,12 @@ class SqlRepository:
     def _transaction(self) -> AbstractAsyncContextManager[None]:
         raise NotImplementedError
 
+    async def _exec_each(self, sql: str, rows: Sequence[Params]) -> list[int]:
+        """The statement once per row, in one transaction; the rows each one touched.
+        (A backend may do it in fewer round trips: SQLite in one.)"""
+        async with self._transaction():
+            return [await self._exec(sql, row) for row in rows]
+
     @property
     def cases(self) -> SqlCaseStore:
         """Hand-off cases (bot/storage/handoff.py), on this repository."""
@@ -327,15 +333,12 @@ class SqlRepository:
         if not updates:
             return []
         received = iso(utcnow())
-        new: list[int] = []
-        async with self._transaction():
-            for update_id, payload in updates:
-                if await self._exec(
-                        "INSERT INTO inbox (update_id, payload, state, received) "
-                        "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
-                        (update_id, payload, received)) > 0:
-                    new.append(update_id)
-        return new
+        counts = await self._exec_each(
+            "INSERT INTO inbox (update_id, payload, state, received) "
+            "VALUES (?, ?, 'pending', ?) ON CONFLICT (update_id) DO NOTHING",
+            [(update_id, payload, received) for update_id, payload in updates])
+        return [update_id for (update_id, _), count in zip(updates, counts, strict=True)
+                if count > 0]
 
     async def inbox_finish(self, update_ids: Sequence[int], state: str = "done") -> None:
         """Mark updates handled (``done``) or unreadable (``skipped``); drop their payload."""

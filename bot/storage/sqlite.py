@@ -10,10 +10,10 @@ import asyncio
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -24,6 +24,8 @@ from bot.storage.sql import Params, SqlRepository
 __all__ = ["SqliteRepository"]
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 
 class SqliteRepository(SqlRepository):
@@ -72,33 +74,39 @@ class SqliteRepository(SqlRepository):
         return repo
 
     # -- primitives ------------------------------------------------------------------
+    # aiosqlite runs every call in the connection's thread, and each hand-off to it
+    # (execute, fetch, close) costs about as much CPU as the statement. So each
+    # primitive is one hand-off: a plain function run in that thread, through the
+    # one method everything in aiosqlite goes through (Connection._execute).
+    async def _call(self, fn: Callable[..., _T], *args: Any) -> _T:
+        result: _T = await self._db._execute(fn, self._db._conn, *args)
+        return result
+
     async def _exec(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._db.execute(sql, tuple(params))
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        return await self._call(_exec, sql, tuple(params))
 
     async def _one(self, sql: str, params: Params = ()) -> Sequence[Any] | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
-        return tuple(row) if row is not None else None
+        return await self._call(_one, sql, tuple(params))
 
     async def _all(self, sql: str, params: Params = ()) -> list[Sequence[Any]]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            rows = await cursor.fetchall()
-        return [tuple(r) for r in rows]
+        return await self._call(_all, sql, tuple(params))
+
+    async def _exec_each(self, sql: str, rows: Sequence[Params]) -> list[int]:
+        """The statement once per row, in one transaction, in one hand-off."""
+        async with self._tx:  # not inside another coroutine's transaction
+            return await self._call(_exec_each, sql, [tuple(r) for r in rows])
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
         """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error), one at a time."""
         async with self._tx:
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._exec("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                await self._exec("ROLLBACK")
                 raise
-            await self._db.execute("COMMIT")
+            await self._exec("COMMIT")
 
     # -- SQLite only -------------------------------------------------------------------
     async def journal_mode(self) -> str:
@@ -118,3 +126,40 @@ class SqliteRepository(SqlRepository):
     async def close(self) -> None:
         """Release the connection."""
         await self._db.close()
+
+
+# -- run in the connection's thread (SqliteRepository._call) ------------------------------
+def _exec(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    cursor = db.execute(sql, params)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _one(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    cursor = db.execute(sql, params)
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return tuple(row) if row is not None else None
+
+
+def _all(db: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[Sequence[Any]]:
+    cursor = db.execute(sql, params)
+    try:
+        return [tuple(r) for r in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def _exec_each(db: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> list[int]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        counts = [_exec(db, sql, row) for row in rows]
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+    return counts

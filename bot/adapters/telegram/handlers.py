@@ -63,8 +63,9 @@ class Conversation:
 
         # In a private chat the message may belong to a hand-off case: the application
         # layer may have it copied to the caseworkers (bot/adapters/telegram/staff.py).
-        await self.service.handle(user_ref(user, private), message_input, deliver,
-                                  ref=message_ref(message) if private else None)
+        # Only a bot with a staff desk reads it (its HTML costs a walk of the entities).
+        ref = message_ref(message) if private and self.service.handoff is not None else None
+        await self.service.handle(user_ref(user, private), message_input, deliver, ref=ref)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """A button press: menu navigation edits the message, answers arrive as new ones."""

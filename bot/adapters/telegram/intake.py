@@ -30,6 +30,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, ExtBot
 
+from bot.adapters.telegram.outputs import RESULT_UNUSED
 from bot.app.inbox import Inbox, InboxUnavailable
 from bot.ops.metrics import Metrics
 
@@ -38,6 +39,8 @@ __all__ = ["InboxApplication", "InboxBot", "IntakeState", "read_update", "resume
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+# Methods whose answer is the Message sent or edited (outputs.RESULT_UNUSED).
+_MESSAGE_RESULTS = frozenset({"sendMessage", "editMessageText"})
 POLL_RETRY_MAX = 3.0  # seconds between getUpdates attempts while the Bot API is down
 
 
@@ -81,6 +84,28 @@ class InboxBot(ExtBot[Any]):
     ) -> tuple[Update, ...]:
         raw = await self._fetch(offset, limit, timeout, allowed_updates, api_kwargs)
         return await self._intake(raw)
+
+    async def _post(
+        self,
+        endpoint: str,
+        data: JSONDict | None = None,
+        *,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+        api_kwargs: JSONDict | None = None,
+    ) -> Any:
+        """PTB's request; a sent or edited message that nobody will read (a turn being
+        shown, outputs.RESULT_UNUSED) is answered with True, as for an inline message,
+        so PTB does not build a Message object from it."""
+        result = await super()._post(endpoint, data, read_timeout=read_timeout,
+                                     write_timeout=write_timeout,
+                                     connect_timeout=connect_timeout,
+                                     pool_timeout=pool_timeout, api_kwargs=api_kwargs)
+        if endpoint in _MESSAGE_RESULTS and RESULT_UNUSED.get() and isinstance(result, dict):
+            return True
+        return result
 
     async def _fetch(self, offset: int | None, limit: int | None, timeout: Any,
                      allowed_updates: Sequence[str] | None,

@@ -8,7 +8,10 @@ new text too long for one message) falls back to sending a new message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest
@@ -17,9 +20,14 @@ from bot.adapters.telegram.split import split_message, telegram_length
 from bot.content.render import MAX_MESSAGE
 from bot.dialogue.types import Button, Reply, Turn
 
-__all__ = ["MAX_MESSAGE", "Target", "keyboard", "send_text", "show_turn"]
+__all__ = ["MAX_MESSAGE", "RESULT_UNUSED", "Target", "keyboard", "send_text", "show_turn"]
 
 log = logging.getLogger(__name__)
+
+# True while a turn is shown: nothing reads the Message that sendMessage and
+# editMessageText return, so the bot (intake.InboxBot) need not build it from
+# the answer's JSON, which cost about as much as building the request.
+RESULT_UNUSED: ContextVar[bool] = ContextVar("result_unused", default=False)
 
 
 class Target:
@@ -38,23 +46,44 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return _markup(reply.buttons) if reply.buttons else None
 
 
+class _Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that keeps its JSON form: python-telegram-bot converts a
+    markup with ``to_dict`` on every request, a walk over every button."""
+
+    __slots__ = ("_as_dict",)
+
+    def __init__(self, inline_keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(inline_keyboard)
+        with self._unfrozen():
+            self._as_dict = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The same as ``InlineKeyboardMarkup.to_dict``, built once (read it, never
+        change it: it is shared by every request that shows this keyboard)."""
+        return self._as_dict if recursive else super().to_dict(recursive)
+
+
 # The same few hundred keyboards (menus, topics x languages) are shown again and
 # again; Telegram objects are immutable, so one built markup can be reused.
 @lru_cache(maxsize=2048)
 def _markup(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return _Keyboard(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
          for row in buttons])
 
 
 async def show_turn(bot: Bot, target: Target, turn: Turn) -> None:
     """Send or edit every reply of the turn, in order."""
-    for reply in turn.replies:
-        if reply.edit and target.edit_message_id is not None \
-                and await _edit(bot, target, reply):
-            continue
-        await _send(bot, target, reply)
-        target.reply_to = None  # quote the question once, not under every part
+    unused = RESULT_UNUSED.set(True)
+    try:
+        for reply in turn.replies:
+            if reply.edit and target.edit_message_id is not None \
+                    and await _edit(bot, target, reply):
+                continue
+            await _send(bot, target, reply)
+            target.reply_to = None  # quote the question once, not under every part
+    finally:
+        RESULT_UNUSED.reset(unused)
 
 
 async def _edit(bot: Bot, target: Target, reply: Reply) -> bool:

@@ -12,7 +12,10 @@ by side and are fed in turns, best of ``--repeat`` runs each, so a busy
 moment on the machine hits both alike. Two workloads:
 
 * text    - typed questions in all six languages (matching, storage, answer),
-            commands and out-of-scope messages; one sendMessage each.
+            commands and out-of-scope messages; one sendMessage each. The
+            questions are content examples word for word, the cheapest case for
+            matching (the danger examples' vote is skipped for them);
+            bench_engine.py's "worded" figure shows what paraphrases cost.
 * buttons - menu, area and topic presses; answerCallbackQuery + edit/send each.
 
 "ours" is the full stack (``build_application``: engine, SQLite, sessions,
@@ -311,19 +314,23 @@ async def run(count: int, warmup: int, users: int, repeat: int, transport: str) 
           f"echo bots on {transport}\n")
     print(f"{'mode':<8} {'workload':<8} {'ours upd/s':>11} {'echo upd/s':>11} {'ratio':>6}"
           f" {'rich echo':>10} {'ratio':>6}")
-    ratios = []
+    ratios, rich_ratios = [], []
     for mode in ("polling", "webhook"):
         figures = await measure(mode, loads, warmup, repeat, transport)
         ours, echo, rich = figures["ours"], figures["echo"], figures["rich"]
         for name in loads:
             ratio = ours[name] / echo[name]
             ratios.append(ratio)
+            rich_ratios.append(ours[name] / rich[name])
             print(f"{mode:<8} {name:<8} {ours[name]:>11.0f} {echo[name]:>11.0f} {ratio:>6.2f}"
                   f" {rich[name]:>10.0f} {ours[name] / rich[name]:>6.2f}", flush=True)
     mean = sum(ratios) / len(ratios)
-    verdict = "meets" if min(ratios) >= 0.8 else "below"
-    print(f"\nratio ours/echo: mean {mean:.2f}, min {min(ratios):.2f} ({verdict} the 0.8 "
-          f"target)")
+    print(f"\nratio ours/echo: mean {mean:.2f}, min {min(ratios):.2f}")
+    # The target (issue 12) is against the rich echo bot: it sends replies as large as ours.
+    rich_mean = sum(rich_ratios) / len(rich_ratios)
+    verdict = "meets" if min(rich_ratios) >= 0.8 else "below"
+    print(f"ratio ours/rich echo: mean {rich_mean:.2f}, min {min(rich_ratios):.2f} "
+          f"({verdict} the 0.8 target)")
     engine = engine_only(loads, brain)
     print("the dialogue engine alone (same inputs, no Telegram, no storage): "
           + ", ".join(f"{name} {rate:.0f} turns/s" for name, rate in engine.items()))

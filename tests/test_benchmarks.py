@@ -22,6 +22,17 @@ def test_the_throughput_benchmark_runs_and_prints_its_table() -> None:
     assert sorted(rows) == [("polling", "buttons"), ("polling", "text"),
                             ("webhook", "buttons"), ("webhook", "text")], result.stdout
     assert "ratio ours/echo: mean" in result.stdout
+    assert re.search(r"ratio ours/rich echo: mean [\d.]+, min [\d.]+ \((meets|below) the 0.8",
+                     result.stdout), result.stdout
+
+
+def test_the_engine_benchmark_prints_its_three_workloads() -> None:
+    result = subprocess.run([sys.executable, "benchmarks/bench_engine.py", "--repeat", "1"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for workload in ("typed text", "worded", "buttons"):
+        assert re.search(rf"^{workload}:\s+[\d.]+ ms per turn", result.stdout, re.MULTILINE), \
+            result.stdout
 
 
 @pytest.mark.timeout(240)

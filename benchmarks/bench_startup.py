@@ -10,6 +10,8 @@ the peak resident set size from ``wait4``):
   building the match index and the danger detector. Beside it the floor: a bare
   ``python`` importing the libraries the core needs (numpy, rapidfuzz,
   pydantic, PyYAML, babel), and the ratio of the two.
+* ``warm``: ready, plus what the engine builds on first use or right after
+  start in a worker thread (the danger examples): the steady state's memory.
 * ``10x index``: the synthetic 10x content of ``bench_matcher.py`` (every
   example copied into nine look-alike topics): seconds to build its index, and
   the process's peak memory (it first loads the shipped content).
@@ -34,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "import numpy, rapidfuzz, pydantic, yaml, babel"
+WARM = ("from bot.brain import default_paths, load_brain\n"
+        "engine = load_brain(*default_paths()).engine\n"
+        "getattr(engine, 'warm_up', lambda: None)()")
 # Run in the tree measured (its own bot/, content/ and bench_matcher.py).
 INDEX10 = """
 import sys, time
@@ -79,6 +84,9 @@ def measure(tree: Path, figures: dict[str, list[float]]) -> None:
     wall, rss, _ = run([sys.executable, "-m", "bot", "match"], tree)
     figures["ready_s"].append(wall)
     figures["ready_mb"].append(rss)
+    wall, rss, _ = run([sys.executable, "-c", WARM], tree)
+    figures["warm_s"].append(wall)
+    figures["warm_mb"].append(rss)
     wall, rss, _ = run([sys.executable, "-c", FLOOR], tree)
     figures["floor_s"].append(wall)
     figures["floor_mb"].append(rss)
@@ -101,7 +109,8 @@ def main() -> None:
     if args.compare:
         trees.append(("compared", args.compare.resolve()))
     figures: dict[str, dict[str, list[float]]] = {
-        name: {k: [] for k in ("ready_s", "ready_mb", "floor_s", "floor_mb", "big_s", "big_mb")}
+        name: {k: [] for k in ("ready_s", "ready_mb", "warm_s", "warm_mb", "floor_s",
+                               "floor_mb", "big_s", "big_mb")}
         for name, _ in trees}
     for _ in range(args.repeat):
         for name, tree in trees:
@@ -115,6 +124,8 @@ def main() -> None:
         print(f"{name} ({tree}):")
         print(f"  ready (python -m bot match, no input): {f['ready_s']:.2f} s, "
               f"peak RSS {f['ready_mb']:.0f} MB (median of {args.repeat})")
+        print(f"  warm (ready + the danger examples): {f['warm_s']:.2f} s, "
+              f"peak RSS {f['warm_mb']:.0f} MB")
         print(f"  floor (python + {FLOOR.removeprefix('import ')}): {f['floor_s']:.2f} s, "
               f"{f['floor_mb']:.0f} MB; ready / floor: time {f['ready_s'] / f['floor_s']:.1f}x,"
               f" memory {f['ready_mb'] / f['floor_mb']:.1f}x")

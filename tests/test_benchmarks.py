@@ -43,5 +43,7 @@ def test_the_startup_benchmark_runs_and_prints_its_figures() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"ready \(python -m bot match, no input\): [\d.]+ s, peak RSS \d+ MB",
                      result.stdout), result.stdout
+    assert re.search(r"warm \(ready \+ the danger examples\): [\d.]+ s, peak RSS \d+ MB",
+                     result.stdout), result.stdout
     assert re.search(r"10x index \(\d+ phrases\): built in [\d.]+ s, process peak RSS \d+ MB",
                      result.stdout), result.stdout

@@ -110,7 +110,7 @@ def test_every_language_has_every_category(brain: Brain) -> None:
 
 @pytest.mark.parametrize("name", ["danger_dev.jsonl", "danger_dev2.jsonl", "danger_dev3.jsonl",
                                   "danger_dev4.jsonl", "danger_dev5.jsonl", "danger_dev6.jsonl",
-                                  "danger_dev7.jsonl"])
+                                  "danger_dev7.jsonl", "danger_dev8.jsonl"])
 def test_dev_set_is_caught(brain: Brain, name: str) -> None:
     """The sets the signals are tuned on: a regression guard, not the measurement
     (that is the blind set, run by `make eval`)."""

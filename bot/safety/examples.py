@@ -58,7 +58,9 @@ class Doubt:
 _VOTE = Vote()
 # The same hold-out run, and danger_dev7 with examples from dev..dev6: a lead of 0.15
 # spared 4 and 3 look-alikes and no danger message; 0.1 spared 8 but also a slapped
-# worker asking how to change employer. A doubted message still gets the safety line.
+# worker asking how to change employer. Later dev7 showed plain look-alikes doubting
+# two workers hit by a foreman (hence ``flagged``). A doubted message still gets
+# the safety line.
 _DOUBT = Doubt()
 
 

@@ -239,9 +239,10 @@ class Matcher:
         if not idx.entries:
             return 0.0
         if self._entry_owner is None:
+            # _norms first: another thread seeing _entry_owner set must see _norms too.
+            self._norms = frozenset(e.norm for e in idx.entries)
             self._entry_owner = np.array([idx.owner_number[e.owner] for e in idx.entries],
                                          dtype=np.int64)
-            self._norms = frozenset(e.norm for e in idx.entries)
         bound = 0.0
         for query in norm.folded:
             if not query:

@@ -95,12 +95,17 @@ def normalize_key(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).casefold()
+    text = _lookalikes(unicodedata.normalize("NFC", text).casefold())
+    return _SPACES.sub(" ", text.translate(_CLEAN)).strip()
+
+
+def _lookalikes(text: str) -> str:
+    """Spellings that look alike on screen, written one way."""
     text = _fix_myanmar_lookalikes(text)
     for variant, canonical in _LOOKALIKE_SEQUENCES:
         if variant in text:
             text = text.replace(variant, canonical)
-    return _SPACES.sub(" ", text.translate(_CLEAN)).strip()
+    return text
 
 
 class _CleanTable(dict[int, str]):
@@ -149,8 +154,9 @@ def _folded(text: str) -> str:
     if folded == text:
         return text
     # A tone mark standing alone (after a space or punctuation) leaves a space
-    # behind: collapse again, so the folded reading is canonical too.
-    return _SPACES.sub(" ", folded).strip()
+    # behind, and one between two halves of a look-alike spelling ("្̀ដ") joins
+    # them: collapse and rewrite again, so the folded reading is canonical too.
+    return _SPACES.sub(" ", _lookalikes(folded)).strip()
 
 
 def fold_tones(text: str) -> str:

@@ -106,8 +106,9 @@ def test_folded_readings_have_no_latin_tone_marks(text: str) -> None:
         assert not TONE_MARKS.search(unicodedata.normalize("NFD", reading))
 
 
-# Once a bug (found by this test): see the commit that fixed it.
+# Once bugs (found by this test): see the commits that fixed them.
 @example(text="0:\u0300")
+@example(text="\u17d2\u0300\u178a")  # a stray tone mark inside Khmer subscript da
 @NORMALISE
 @given(text=any_text)
 def test_normalize_key_is_idempotent(text: str) -> None:

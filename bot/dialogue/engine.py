@@ -51,6 +51,7 @@ _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, 
 
 _REMIND = "remind:"  # UserState.pending while the bot waits for a document's end date
 
+
 @dataclass(frozen=True)
 class DangerFinding:
     """What the danger check found in one message (``Engine.find_danger``)."""

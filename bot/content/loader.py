@@ -599,6 +599,7 @@ def _load_danger_examples(ld: _Loader, folder: Path,
     """``<lang>/_danger_examples.yaml`` (optional): per danger category, whole messages
     from workers in danger, and under ``not_danger`` everyday messages that only look
     like danger. The second danger check compares every message with them."""
+    from bot.matching.normalize import normalize_key
     from bot.safety.examples import NOT_DANGER
 
     path = folder / "_danger_examples.yaml"
@@ -630,8 +631,7 @@ def _load_danger_examples(ld: _Loader, folder: Path,
                 ld.problem(path, where, f"'{key}' #{i + 1} must be a message "
                            "(text, in quotes if it holds ':' or '#')")
                 continue
-            norm = " ".join(message.casefold().split())
-            other = first_seen.setdefault(norm, key)
+            other = first_seen.setdefault(normalize_key(message), key)
             if other != key:
                 ld.problem(path, where, f"'{key}' #{i + 1} is also listed under '{other}': "
                            "one message, one place")

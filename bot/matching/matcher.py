@@ -8,7 +8,7 @@ two calibrated thresholds and a margin between the best two topics (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -62,6 +62,16 @@ _SHOWN = 5
 # A ranked owner: (-score, -evidence, owner id, its best example's number in the index).
 _Row = tuple[float, float, str, int]
 
+
+class _Overlap(NamedTuple):
+    """What ``Matcher._overlap`` finds for one query."""
+
+    q_weight: float          # the query's feature weight (unknown features count 1.0)
+    known: list[int]         # its features some example has
+    known_weights: np.ndarray
+    hit: np.ndarray          # the examples sharing a feature, ascending
+    overlap: np.ndarray      # for each, the F-score of containment and coverage
+
 # Candidate examples scored with rapidfuzz after the bigram prefilter. partial_ratio
 # is the costly step; top-1 accuracy on the eval and dev sets is flat from 30 to 120
 # candidates (measured 2026-11), so 40 keeps a margin at half the cost of 80.
@@ -85,8 +95,9 @@ _SECOND_EXAMPLE_BONUS = 0.2
 # from 0.0 and is flat from 0.3 to 0.5; 0.4 sits in the middle.
 _W_TOPIC = 0.4
 _EXACT = 1.0     # the message is one of the examples, as normalised
-_ALMOST = 0.99   # the best any other match can score
-BEST_NOT_EXACT = _ALMOST  # an owner scores more only if the message is one of its examples
+# The best any other match can score: an owner scores more only if the message is
+# one of its examples word for word.
+BEST_NOT_EXACT = 0.99
 
 
 class Matcher:
@@ -97,6 +108,7 @@ class Matcher:
         # into index.owners, and the examples as normalised (the exact matches).
         self._entry_owner: np.ndarray | None = None
         self._norms: frozenset[str] = frozenset()
+        self._masks: dict[frozenset[str], np.ndarray] = {}
 
     def detect_language(self, text: str) -> str | None:
         """The language ``text`` is clearly in, as the content's languages are written."""
@@ -159,19 +171,20 @@ class Matcher:
                 return head if off is None else [*head, off]
         return rows
 
-    def _score_into(self, query: str, toned: str | None,
-                    scores: dict[str, tuple[float, float, int]]) -> None:
+    def _overlap(self, query: str) -> _Overlap | None:
+        """The examples sharing a feature with ``query`` and how much they share;
+        None when none does."""
         idx = self.index
         q_grams = bigrams(query)
         if not q_grams or not idx.entries:
-            return
+            return None
         # A feature no example has still counts in the message's weight (as 1.0).
         idf = idx.idf
         q_features = [idx.features.get(g) for g in q_grams]
         q_weight = sum(1.0 if f is None else idf[f] for f in q_features) or 1.0
         known = [f for f in q_features if f is not None]
         if not known:
-            return
+            return None
         # Every example holding a feature of the message gets that feature's weight,
         # in one vectorised pass (a posting list holds each entry once).
         known_weights = np.array([idf[f] for f in known])
@@ -185,6 +198,15 @@ class Matcher:
         contain = found_weight / idx.entry_weight[hit]
         cover = found_weight / q_weight
         overlap = (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
+        return _Overlap(q_weight, known, known_weights, hit, overlap)
+
+    def _score_into(self, query: str, toned: str | None,
+                    scores: dict[str, tuple[float, float, int]]) -> None:
+        idx = self.index
+        found_overlap = self._overlap(query)
+        if found_overlap is None:
+            return
+        q_weight, known, known_weights, hit, overlap = found_overlap
         if hit.size > _PREFILTER:
             keep = np.argpartition(-overlap, _PREFILTER - 1)[:_PREFILTER]
             hit, overlap = hit[keep], overlap[keep]
@@ -223,7 +245,7 @@ class Matcher:
                 evidence = (1 - _W_TOPIC) * score + topic_part
                 # Only the very words of an example are certain: "work permit" is in
                 # examples of five topics, and containing it must not be "exact".
-                score = min((1 - _W_TOPIC) * min(score, 1.0) + topic_part, _ALMOST)
+                score = min((1 - _W_TOPIC) * min(score, 1.0) + topic_part, BEST_NOT_EXACT)
             score = round(min(score, _EXACT), 4)
             current = scores.get(owner)
             if current is None or score > current[0]:
@@ -238,48 +260,54 @@ class Matcher:
         idx = self.index
         if not idx.entries:
             return 0.0
-        if self._entry_owner is None:
-            # _norms first: another thread seeing _entry_owner set must see _norms too.
-            self._norms = frozenset(e.norm for e in idx.entries)
-            self._entry_owner = np.array([idx.owner_number[e.owner] for e in idx.entries],
-                                         dtype=np.int64)
+        self._prepare_bounds()
+        assert self._entry_owner is not None
         bound = 0.0
         for query in norm.folded:
             if not query:
                 continue
             if query in self._norms:
                 return _EXACT
-            q_grams = bigrams(query)
-            idf = idx.idf
-            q_features = [idx.features.get(g) for g in q_grams]
-            q_weight = sum(1.0 if f is None else idf[f] for f in q_features) or 1.0
-            known = [f for f in q_features if f is not None]
-            if not known:
-                continue
             # As in _score_into, but over every example holding a feature (no prefilter).
-            known_weights = np.array([idf[f] for f in known])
-            lists = [idx.entries_of(f) for f in known]
-            weights = np.repeat(known_weights, [len(p) for p in lists])
-            shared = np.bincount(np.concatenate(lists), weights=weights,
-                                 minlength=len(idx.entries))
-            hit = np.flatnonzero(shared != 0)
-            contain = shared[hit] / idx.entry_weight[hit]
-            cover = shared[hit] / q_weight
-            overlap = (1 + _BETA2) * contain * cover / (_BETA2 * cover + contain)
+            found_overlap = self._overlap(query)
+            if found_overlap is None:
+                continue
+            q_weight, known, known_weights, hit, overlap = found_overlap
             example_best = _W_PARTIAL + (1 - _W_PARTIAL) * overlap
             owner_best = np.zeros(len(idx.owners))
             np.maximum.at(owner_best, self._entry_owner[hit], example_best)
             # Two examples at most count (the second with its bonus), then the cap.
             score = np.minimum(owner_best * (1 + _SECOND_EXAMPLE_BONUS), 1.0)
             vocab = np.array(self._vocab_weight(known, known_weights)) / q_weight
-            final = np.minimum((1 - _W_TOPIC) * score + _W_TOPIC * vocab, _ALMOST)
+            final = np.minimum((1 - _W_TOPIC) * score + _W_TOPIC * vocab, BEST_NOT_EXACT)
             considered = owner_best > 0
             if among is not None:
-                considered &= np.array([owner in among for owner in idx.owners])
+                considered &= self._owner_mask(among)
             if considered.any():
                 bound = max(bound, float(final[considered].max()))
         # Scores are rounded to 4 decimals: a bound a hair below one must not miss it.
         return bound + 1e-4
+
+    def is_example(self, norm: NormalizedText) -> bool:
+        """Whether the message is one of the examples word for word (as normalised):
+        only then can an owner score above ``BEST_NOT_EXACT``."""
+        self._prepare_bounds()
+        return any(q in self._norms for q in norm.folded if q)
+
+    def _prepare_bounds(self) -> None:
+        if self._entry_owner is None:
+            idx = self.index
+            # _norms first: another thread seeing _entry_owner set must see _norms too.
+            self._norms = frozenset(e.norm for e in idx.entries)
+            self._entry_owner = np.array([idx.owner_number[e.owner] for e in idx.entries],
+                                         dtype=np.int64)
+
+    def _owner_mask(self, among: frozenset[str]) -> np.ndarray:
+        """Which of ``index.owners`` are in ``among``, as a boolean array, built once."""
+        mask = self._masks.get(among)
+        if mask is None:
+            mask = self._masks[among] = np.array([o in among for o in self.index.owners])
+        return mask
 
     def _vocab_weight(self, known: list[int], weights: np.ndarray) -> list[float]:
         """Per owner, the weight of the message's features that any of its examples

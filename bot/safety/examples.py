@@ -88,9 +88,6 @@ class DangerExamples:
                         entries.append(Entry(who, lang, text, norm.folded[0],
                                              norm.toned[0], False))
         self._matcher = Matcher(MatchIndex(entries, scripts)) if entries else None
-        # Messages that are an example word for word (as normalised): only these can
-        # score above BEST_NOT_EXACT, which lets ``vote`` skip what cannot win.
-        self._exact = frozenset(norm for _, norm in seen)
         self._categories = frozenset(owner for owner, _ in seen) - _EVERYDAY
         self._vote = vote
         self._doubt = doubt
@@ -106,13 +103,14 @@ class DangerExamples:
         if self._matcher is None:
             return None
         norm = norm or normalize(text)
-        if ordinary.outcome == "answer" and not self._could_outscore(ordinary.score, norm):
-            return None  # the same decision as below, without scoring the examples
         # The vote needs a danger example scoring at least this: skip the costly
-        # ranking when no example could (about half of everyday questions).
+        # ranking when no example could (about half of everyday questions), first by
+        # the cap every message that is no example word for word stays under.
         needed = self._vote.least
         if ordinary.outcome == "answer":
             needed = max(needed, ordinary.score - self._vote.topic_allowance + self._vote.lead)
+        if needed > BEST_NOT_EXACT and not self._matcher.is_example(norm):
+            return None
         if self._matcher.best_possible(norm, self._categories) < needed:
             return None
         ranked = self._matcher.rank_normalized(norm)
@@ -125,13 +123,6 @@ class DangerExamples:
         if best.score >= self._vote.least and best.score - everyday >= self._vote.lead:
             return best.id
         return None
-
-    def _could_outscore(self, answered: float, norm: NormalizedText) -> bool:
-        """Whether a danger example could lead a topic answered with score
-        ``answered`` as ``vote`` asks: not when even the best score a message that is
-        no example word for word can get falls short, and it is no example."""
-        needed = answered - self._vote.topic_allowance + self._vote.lead
-        return needed <= BEST_NOT_EXACT or any(q in self._exact for q in norm.folded if q)
 
     def doubts(self, text: str, norm: NormalizedText | None = None) -> bool:
         """Whether ``text``, in which the signals found danger, is clearly an everyday

@@ -91,8 +91,7 @@ class PostgresRepository(SqlRepository):
         repo = cls(pool, url)
         try:
             repo.schema_version = await repo._migrate(migrations)
-            await repo.purge_unmatched()
-            await repo.inbox_purge()
+            await repo.purge_expired()
         except asyncpg.PostgresError as exc:
             await pool.close()
             raise StorageError(f"cannot use the PostgreSQL database: {_reason(exc)}") from exc

@@ -360,6 +360,12 @@ class SqlRepository:
         return max(await self._exec("DELETE FROM inbox WHERE state != 'pending' AND "
                                     "received < ?", (cutoff,)), 0)
 
+    async def purge_expired(self) -> None:
+        """At opening: drop what is kept no longer than promised (unmatched messages,
+        handled inbox ids), whichever backend, before the first update."""
+        await self.purge_unmatched()
+        await self.inbox_purge()
+
     async def ping(self) -> None:
         """Raise unless the database answers ``SELECT 1``."""
         await self._one("SELECT 1")

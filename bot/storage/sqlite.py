@@ -63,8 +63,7 @@ class SqliteRepository(SqlRepository):
             # A database the bot cannot write would fail on the first answer: say so now.
             await db.execute("BEGIN IMMEDIATE")
             await db.execute("ROLLBACK")
-            await repo.purge_unmatched()
-            await repo.inbox_purge()
+            await repo.purge_expired()
         except sqlite3.Error as exc:
             await db.close()
             raise StorageError(f"cannot use database {path}: {exc}") from exc

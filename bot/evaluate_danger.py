@@ -35,6 +35,7 @@ class DangerReport:
     hijacked: Counter[str] = field(default_factory=Counter)
     # Which check decided (for editors: where to add a signal, an example, an idiom).
     by_examples: int = 0      # danger replies given by the examples' vote
+    by_examples_lookalike: int = 0  # ...of them, on look-alikes (the vote's hijacks)
     doubted: int = 0          # messages the signals flagged and the examples doubted
     doubted_danger: int = 0   # ...of them, danger messages (only the safety line)
     misses: list[tuple[EvalItem, list[str]]] = field(default_factory=list)
@@ -62,7 +63,9 @@ def evaluate_danger(engine: Engine, items: list[EvalItem]) -> DangerReport:
         first = turn.replies[0].text if turn.replies else ""
         fired = [e.topic or "" for e in turn.events if e.kind == "danger"]
         found = engine.find_danger(item.text)
-        report.by_examples += bool(found.categories) and not found.by_signals
+        voted = bool(found.categories) and not found.by_signals
+        report.by_examples += voted
+        report.by_examples_lookalike += voted and item.kind == "lookalike"
         report.doubted += found.doubted
         report.doubted_danger += found.doubted and item.kind == "danger"
         if item.kind == "danger":
@@ -100,7 +103,8 @@ def print_danger_report(report: DangerReport, out: TextIO, show: int = 60) -> No
         sum(report.danger.values()), report.hijacked_count(),
         sum(report.lookalikes.values()))
     out.write(f"\nthe second check (danger examples): {report.by_examples} danger replies "
-              f"by their vote; {report.doubted} signals doubted, {report.doubted_danger} of "
+              f"by their vote ({report.by_examples_lookalike} of them on look-alikes); "
+              f"{report.doubted} signals doubted, {report.doubted_danger} of "
               f"them on danger messages\n")
     for title, rows in (("missed (category -> what fired)", report.misses),
                         ("hijacked look-alikes (what fired)", report.hijacks)):

@@ -181,6 +181,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     intents: dict[str, dict[str, IntentText]] = {}
     danger_texts: dict[str, dict[str, DangerText]] = {}
     not_danger: dict[str, tuple[str, ...]] = {}
+    stories: dict[str, tuple[str, ...]] = {}
     danger_examples: dict[str, dict[str, tuple[str, ...]]] = {}
     safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
@@ -199,10 +200,11 @@ def load_content(root: Path, catalogue: Path | None = None,
         area_titles[lang] = _load_areas(ld, folder, areas)
         intents[lang] = _load_intents(ld, folder, lang, contacts, example_owner,
                                       check_examples)
-        danger_texts[lang], not_danger[lang], line = _load_danger_texts(
-            ld, folder, lang, danger, contacts, scripts)
-        if line:
-            safety_lines[lang] = line
+        phrases = _load_danger_texts(ld, folder, lang, danger, contacts, scripts)
+        danger_texts[lang] = phrases.replies
+        not_danger[lang], stories[lang] = phrases.not_danger, phrases.stories
+        if phrases.safety_line:
+            safety_lines[lang] = phrases.safety_line
         danger_examples[lang] = _load_danger_examples(ld, folder, danger)
 
     if langs is None or topics is None or areas is None or contacts is None:
@@ -220,6 +222,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_categories=tuple(danger or ()),
         danger_texts=danger_texts,
         not_danger=not_danger,
+        stories=stories,
         danger_examples=danger_examples,
         safety_lines=safety_lines,
         writing=writing,
@@ -527,42 +530,61 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
     return list(parsed.categories)
 
 
+@dataclass
+class _DangerLanguage:
+    """What one language's ``_danger.yaml`` holds, checked."""
+
+    replies: dict[str, DangerText] = field(default_factory=dict)
+    not_danger: tuple[str, ...] = ()
+    stories: tuple[str, ...] = ()
+    safety_line: str | None = None
+
+
+# Lists of phrases in _danger.yaml besides the categories, and what they are for.
+_PHRASE_LISTS = {"not_danger": "everyday idioms whose words never count as danger",
+                 "stories": "words that show a message tells of a film, a game, a match"}
+
+
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                        categories: list[DangerCategory] | None,
                        contacts: dict[str, Any] | None, scripts: Scripts
-                       ) -> tuple[dict[str, DangerText], tuple[str, ...], str | None]:
+                       ) -> _DangerLanguage:
     """``<lang>/_danger.yaml``: per category the first reply and its signals, the
-    everyday idioms (``not_danger``) that must never count as danger, and the
-    ``safety_line`` shown whenever the bot is unsure what a message means."""
+    everyday idioms (``not_danger``) that must never count as danger, the
+    ``stories`` words (a film, a game, a match) that make some categories' signals
+    doubted, and the ``safety_line`` shown whenever the bot is unsure what a
+    message means."""
     from bot.safety.danger import signal_problem
+    from bot.safety.stories import story_word_problem
 
+    check = {"not_danger": signal_problem, "stories": story_word_problem}
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
-                          "one entry per danger category, 'not_danger' and "
+                          "one entry per danger category, 'not_danger', 'stories' and "
                           "'safety_line'", required=categories is not None)
+    found = _DangerLanguage()
     if doc is None:
-        return {}, (), None
+        return found
     if categories is None:
         ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
-        return {}, (), None
+        return found
     known = {c.id: c for c in categories}
-    out: dict[str, DangerText] = {}
-    idioms: list[str] = []
-    safety_line: str | None = None
+    phrases: dict[str, list[str]] = {name: [] for name in _PHRASE_LISTS}
     for key, value in doc.data.items():
         if key == SAFETY_LINE:
-            safety_line = _check_safety_line(ld, doc, value, categories, contacts, lang)
+            found.safety_line = _check_safety_line(ld, doc, value, categories, contacts, lang)
             continue
-        if key == "not_danger":
+        if key in _PHRASE_LISTS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                ld.problem(path, doc.line((key,)), "'not_danger' must be a list of phrases")
+                ld.problem(path, doc.line((key,)), f"'{key}' must be a list of phrases "
+                           f"({_PHRASE_LISTS[key]})")
                 continue
             for i, phrase in enumerate(value):
-                problem = signal_problem(phrase, scripts)
+                problem = check[key](phrase, scripts)
                 if problem:
-                    ld.problem(path, doc.line((key, i)), f"not_danger #{i + 1}: {problem}")
+                    ld.problem(path, doc.line((key, i)), f"{key} #{i + 1}: {problem}")
                 else:
-                    idioms.append(phrase)
+                    phrases[key].append(phrase)
             continue
         if key not in known:
             ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
@@ -571,7 +593,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
         text = ld.model(DangerText, doc, value, (key,))
         if text is None:
             continue
-        out[key] = text
+        found.replies[key] = text
         _check_answer(ld, doc, (key, "answer"), text.answer, contacts, topic=False,
                       lang=lang, screen=True)
         for number in known[key].numbers:
@@ -590,7 +612,8 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     if SAFETY_LINE not in doc.data:
         ld.problem(path, 1, f"missing '{SAFETY_LINE}': the one line of danger numbers "
                    "shown under every reply where the bot is unsure what was meant")
-    return out, tuple(idioms), safety_line
+    found.not_danger, found.stories = tuple(phrases["not_danger"]), tuple(phrases["stories"])
+    return found
 
 
 def _load_danger_examples(ld: _Loader, folder: Path,

@@ -165,6 +165,9 @@ class DangerCategory(_Strict):
     id: str = Field(pattern=_ID)
     numbers: list[str] = Field(min_length=1)   # contacts every language's reply must give
     related: list[str] = Field(default_factory=list)  # topics offered as buttons
+    # True: a message that also tells of a film, a game, a match (the language's
+    # ``stories`` words) is doubted, not given this category's reply.
+    stories_doubt: bool = False
 
 
 class DangerFile(_Strict):

@@ -52,6 +52,8 @@ class ContentTree:
     danger_categories: tuple[DangerCategory, ...] = ()
     danger_texts: dict[str, dict[str, DangerText]] = field(default_factory=dict)
     not_danger: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # lang -> words that show a message tells of a film, a game, a match (``stories``).
+    stories: dict[str, tuple[str, ...]] = field(default_factory=dict)
     safety_lines: dict[str, str] = field(default_factory=dict)  # lang -> danger numbers line
     # <lang>/_danger_examples.yaml: lang -> category id or "not_danger" -> messages.
     danger_examples: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)

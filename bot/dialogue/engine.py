@@ -43,6 +43,7 @@ from bot.reminders.texts import ReminderTexts
 from bot.safety.danger import DangerDetector
 from bot.safety.examples import DangerExamples
 from bot.safety.redact import redact
+from bot.safety.stories import StoryDoubt
 
 __all__ = ["DangerFinding", "Engine"]
 
@@ -77,6 +78,7 @@ class Engine:
         self.reminders = reminders or ReminderTexts()
         self.reminder_hours = reminder_hours  # REMINDER_SEND_HOURS, as the worker is told
         self.danger = _danger_detector(content, matcher.index.scripts)
+        self.stories = _story_doubt(content, matcher.index.scripts)
         # The second check, by whole example messages: it votes when the signals miss.
         # Built on first use or by ``warm_up`` (about 0.2 s and 6 MB for the shipped
         # content), so the bot can start answering before it is ready.
@@ -165,7 +167,8 @@ class Engine:
         text = text[:_MAX_TEXT]
         norm = norm or normalize(text)
         categories = self.danger.detect_normalized(norm)
-        doubted = bool(categories) and self.danger_examples.doubts(text, norm)
+        doubted = bool(categories) and (self.stories.doubts(norm, categories)
+                                        or self.danger_examples.doubts(text, norm))
         if categories and not doubted:
             return DangerFinding(categories, by_signals=True)
         result = self.matcher.match_normalized(text, norm)
@@ -652,4 +655,11 @@ def _danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     idioms = [phrase for phrases in content.not_danger.values() for phrase in phrases]
     # The scripts of this content's languages.yaml: a reload that changes them counts.
     return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts)
+
+
+def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:
+    """Story words of every language: a Lao worker may write of a Thai film."""
+    words = [word for words in content.stories.values() for word in words]
+    return StoryDoubt(words, [c.id for c in content.danger_categories if c.stories_doubt],
+                      scripts)
 

@@ -39,7 +39,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.matching.normalize import NormalizedText, normalize, normalize_content
 from bot.matching.scripts import Scripts, default_scripts
 
-__all__ = ["DangerDetector", "compile_signal", "signal_problem"]
+__all__ = ["DangerDetector", "compile_signal", "fold_content", "fold_message", "signal_problem"]
 
 # Which scripts are written without spaces, and which marks writers leave out (Thai
 # and Lao tone marks), is content: languages.yaml, read by bot.matching.scripts.
@@ -52,7 +52,7 @@ _CHILD_AGE = re.compile(r"(?:[5-9]|1[0-4])[^\W\d]{0,4}")
 _CHILD_AGE_UNSPACED = r"(?<![0-9])(?:[5-9]|1[0-4])(?![0-9])"
 
 
-def _fold(norm: NormalizedText, scripts: Scripts) -> list[str]:
+def fold_message(norm: NormalizedText, scripts: Scripts) -> list[str]:
     """Every normalised reading of a worker's message (two for ambiguous Zawgyi),
     without the marks writers leave out."""
     marks = scripts.optional_marks
@@ -60,8 +60,8 @@ def _fold(norm: NormalizedText, scripts: Scripts) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_content(text: str, marks: str) -> tuple[str, ...]:
-    """``_fold`` for content (``marks``: the optional marks, as one string), cached:
+def fold_content(text: str, marks: str) -> tuple[str, ...]:
+    """``fold_message`` for content (``marks``: the optional marks, as one string), cached:
     validation and the detector both fold every signal, and signals share most of
     their words (never used for messages, which are not kept even in memory)."""
     table = _marks_table(marks)
@@ -204,7 +204,7 @@ def _signal_problem(raw: str, marks: str) -> str | None:
         return f"unknown '{unknown}': the only placeholder in signals is {AGE} (a child's age)"
     # Word by word (normalisation keeps or drops each character on its own, so this
     # is the whole signal's answer), sharing the words' cache with compile_signal.
-    if not any(_fold_content(chunk, marks) for chunk in raw.replace("*", " ").split()):
+    if not any(fold_content(chunk, marks) for chunk in raw.replace("*", " ").split()):
         return "a signal needs letters, not only punctuation"
     return None
 
@@ -230,7 +230,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
             gap.append(pending_gap)
             pending_gap = False
             continue
-        folded = _fold_content(word.rstrip("*"), marks)
+        folded = fold_content(word.rstrip("*"), marks)
         if not folded:
             continue
         pieces = folded[0].split()
@@ -501,7 +501,7 @@ class DangerDetector:
         normalises a message once for this check and matching)."""
         deletions = _Deletions()
         held: set[int] = set()
-        for reading in _fold(norm, self._scripts):
+        for reading in fold_message(norm, self._scripts):
             tokens = reading.split()
             compact = self._idioms.blank(tokens, deletions)
             held |= self._lookup.held(_Message(tokens, set(tokens), compact), deletions, held)

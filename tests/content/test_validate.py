@@ -228,6 +228,8 @@ violence:
 not_danger:
   - beat the heat
 safety_line: "In danger? {phone:doe}"
+stories:
+  - horror film
 """
 
 
@@ -261,6 +263,12 @@ def test_danger_files_load_clean(mini_content: Path) -> None:
      "content/en/_danger.yaml:9: 'safety_line' must give a number for 'violence': {phone:doe}"),
     ("en/_danger.yaml", "safety_line:", "safety_lines:",
      "content/en/_danger.yaml:9: unknown danger category 'safety_lines'"),
+    ("en/_danger.yaml", "  - horror film", "  - horror film*",
+     "content/en/_danger.yaml:11: stories #1: story words match exactly: no '*'"),
+    ("en/_danger.yaml", "stories:\n  - horror film", "stories: horror film",
+     "content/en/_danger.yaml:10: 'stories' must be a list of phrases"),
+    ("danger.yaml", "related: [hotlines]", "related: [hotlines]\n    stories_doubt: maybe",
+     "content/danger.yaml:5: "),
     ("danger.yaml", "numbers: [doe]", "numbers: [nobody]",
      "content/danger.yaml:3: unknown contact 'nobody'"),
     ("danger.yaml", "related: [hotlines]", "related: [hotline]",

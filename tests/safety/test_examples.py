@@ -162,7 +162,8 @@ _NEAR_COPY = 75  # rapidfuzz ratio on normalised text; 75 still allows a shared 
 
 
 @pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev7.jsonl", "danger_dev8.jsonl",
-                                  "danger_dev9.jsonl", "danger_dev10.jsonl"])
+                                  "danger_dev9.jsonl", "danger_dev10.jsonl",
+                                  "danger_dev11.jsonl"])
 def test_no_danger_example_nearly_copies_a_measuring_message(brain: Brain, name: str) -> None:
     examples = [normalize_key(e) for owners in brain.content.danger_examples.values()
                 for texts in owners.values() for e in texts]
@@ -212,10 +213,13 @@ def test_eval_says_which_check_decided(mini_brain: Brain) -> None:
                       "violence", "danger", 1),
              EvalItem("en", "he will hit me with a pillow if i eat his cake haha", None,
                       "lookalike", 2),
-             EvalItem("en", "my boss hit me today", "violence", "danger", 3)]
+             EvalItem("en", "my boss hit me today", "violence", "danger", 3),
+             EvalItem("en", "my husband kicks me and slaps me, in the drama on tv", None,
+                      "lookalike", 4)]
     report = evaluate_danger(mini_brain.engine, items)
-    assert (report.by_examples, report.doubted, report.doubted_danger) == (1, 1, 0)
+    assert (report.by_examples, report.by_examples_lookalike, report.doubted,
+            report.doubted_danger) == (2, 1, 1, 0)
     out = io.StringIO()
     print_danger_report(report, out)
-    assert "1 danger replies by their vote; 1 signals doubted, 0 of them on danger" \
-        in out.getvalue()
+    assert "2 danger replies by their vote (1 of them on look-alikes); 1 signals doubted, " \
+        "0 of them on danger" in out.getvalue()

@@ -1,0 +1,82 @@
+"""Story words: a message that tells of a film, a drama or a video game only makes
+the violence and trafficking signals doubted; self-harm and injuries always count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.brain import Brain
+from bot.dialogue.types import TextInput, UserState
+from bot.matching.normalize import normalize
+from bot.safety.stories import StoryDoubt, story_word_problem
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+DOUBTED = ("violence", "trafficking")
+
+
+@pytest.fixture(scope="module")
+def stories() -> StoryDoubt:
+    return StoryDoubt(["movie", "horror film", "ละคร", "ဂိမ်း"], DOUBTED)
+
+
+@pytest.mark.parametrize(("text", "categories", "doubted"), [
+    ("in the movie they sold the girl across the border", ["trafficking"], True),
+    ("that horror film, he shot everyone", ["violence"], True),
+    ("ละครเมื่อคืน พระเอกโดนตีหัว", ["violence"], True),           # unspaced: inside a word run
+    ("ဂိမ်းထဲမှာ သတ်ခံရတယ်", ["violence"], True),
+    # Exact words only: "movie" with one typo is "move", and this worker is in danger.
+    ("they move us to another boat at night, we cannot go to land", ["trafficking"], False),
+    ("a film about my boss? he films me in the shower", ["violence"], False),
+    # Self-harm and injuries always count, story or not.
+    ("after this movie i want to die", ["self_harm"], False),
+    ("in the movie scene my friend fell from the roof, bleeding", ["medical", "violence"],
+     False),
+    ("my boss beat me", ["violence"], False),                        # no story word
+    ("in the movie", [], False),                                       # nothing to doubt
+])
+def test_a_story_doubts_only_the_categories_it_may(stories: StoryDoubt, text: str,
+                                                   categories: list[str],
+                                                   doubted: bool) -> None:
+    assert stories.doubts(normalize(text), categories) is doubted
+
+
+@pytest.mark.parametrize(("word", "problem"), [
+    ("movie", None),
+    ("movie*", "story words match exactly: no '*' and no placeholders"),
+    ("{age} film", "story words match exactly: no '*' and no placeholders"),
+    ("!!", "a story word needs letters, not only punctuation"),
+])
+def test_story_word_problems(word: str, problem: str | None) -> None:
+    assert story_word_problem(word) == problem
+
+
+def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> None:
+    """Doubted, not dismissed: no danger reply, but every number under the answer."""
+    engine = brain.engine
+    text = "we watched a thai film last night, the gang sold the girl to a fishing boat"
+    assert engine.danger.detect(text) == ["trafficking"]
+    turn = engine.handle(UserState(language="en"), TextInput(text))
+    assert not [e for e in turn.events if e.kind == "danger"]
+    first = turn.replies[0].text
+    for contact in ("police", "prachabodi", "ambulance", "mental_health"):  # the safety line
+        assert engine.content.contacts[contact].phone in first, contact
+    real = engine.handle(UserState(language="en"), TextInput(
+        "the broker sold me to a fishing boat, i cannot go to land"))
+    assert [e.topic for e in real.events if e.kind == "danger"] == ["trafficking"]
+
+
+def test_no_danger_message_of_the_dev_sets_holds_a_story_word(brain: Brain) -> None:
+    """Why stories may doubt: on every danger dev set no danger message held one, and
+    about one look-alike in six did. A word added that a worker in danger writes
+    ("song": Vietnamese 'sống', to live) fails here."""
+    stories = brain.engine.stories
+    held = []
+    for path in sorted(DATA.glob("danger_dev*.jsonl")):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            if row["kind"] == "danger" and stories.doubts(normalize(row["text"]),
+                                                          [DOUBTED[0]]):
+                held.append(f"{path.name}: {row['category']}")
+    assert held == []

@@ -172,7 +172,8 @@ def load_content(root: Path, catalogue: Path | None = None,
     scripts = Scripts(writing)
     areas = list(topics_file.areas) if topics_file is not None else None
     contacts = contacts_file.contacts if contacts_file is not None else None
-    danger = _load_danger_meta(ld, root, topics, contacts)
+    danger_file = _load_danger_meta(ld, root, topics, contacts)
+    danger = list(danger_file.categories) if danger_file else None
     ld.topic_ids = set(topics) if topics is not None else None
 
     texts: dict[str, dict[str, TopicText]] = {}
@@ -220,6 +221,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         intents=intents,
         version=ld.digest.hexdigest()[:12],
         danger_categories=tuple(danger or ()),
+        laughter=tuple(danger_file.laughter) if danger_file else (),
         danger_texts=danger_texts,
         not_danger=not_danger,
         stories=stories,
@@ -500,9 +502,12 @@ def _load_contact_texts(ld: _Loader, folder: Path,
 
 
 def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
-                      contacts: dict[str, Any] | None) -> list[DangerCategory] | None:
-    """``danger.yaml``: the danger categories, the numbers each reply must give and
-    the topics it offers. Optional (a content tree without it checks no danger)."""
+                      contacts: dict[str, Any] | None) -> DangerFile | None:
+    """``danger.yaml``: the danger categories, the numbers each reply must give, the
+    topics it offers, and the laughter that shows a joke. Optional (a content tree
+    without it checks no danger)."""
+    from bot.safety.stories import laugh_problem
+
     path = root / "danger.yaml"
     doc = ld.read(path)
     if doc is None:
@@ -527,7 +532,11 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
             if topics is not None and topic_id not in topics:
                 ld.problem(path, doc.line(("categories", i, "related", j)),
                            f"related topic '{topic_id}' does not exist")
-    return list(parsed.categories)
+    for i, laugh in enumerate(parsed.laughter):
+        problem = laugh_problem(laugh)
+        if problem:
+            ld.problem(path, doc.line(("laughter", i)), f"laughter #{i + 1}: {problem}")
+    return parsed
 
 
 @dataclass

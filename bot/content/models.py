@@ -172,6 +172,9 @@ class DangerCategory(_Strict):
 
 class DangerFile(_Strict):
     categories: list[DangerCategory] = Field(min_length=1)
+    # Laughter ("555", "haha", an emoji): a joke as far as the ``stories_doubt``
+    # categories are concerned (bot/safety/stories.py).
+    laughter: list[str] = Field(default_factory=list)
 
 
 class DangerText(_Text):

@@ -167,7 +167,7 @@ class Engine:
         text = text[:_MAX_TEXT]
         norm = norm or normalize(text)
         categories = self.danger.detect_normalized(norm)
-        doubted = bool(categories) and (self.stories.doubts(norm, categories)
+        doubted = bool(categories) and (self.stories.doubts(text, norm, categories)
                                         or self.danger_examples.doubts(text, norm))
         if categories and not doubted:
             return DangerFinding(categories, by_signals=True)
@@ -661,5 +661,5 @@ def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:
     """Story words of every language: a Lao worker may write of a Thai film."""
     words = [word for words in content.stories.values() for word in words]
     return StoryDoubt(words, [c.id for c in content.danger_categories if c.stories_doubt],
-                      scripts)
+                      scripts, content.laughter)
 

@@ -269,6 +269,8 @@ def test_danger_files_load_clean(mini_content: Path) -> None:
      "content/en/_danger.yaml:10: 'stories' must be a list of phrases"),
     ("danger.yaml", "related: [hotlines]", "related: [hotlines]\n    stories_doubt: maybe",
      "content/danger.yaml:5: "),
+    ("danger.yaml", "related: [hotlines]", "related: [hotlines]\nlaughter:\n  - haha\n  - ha ha",
+     "content/danger.yaml:7: laughter #2: a laugh is one word or one emoji"),
     ("danger.yaml", "numbers: [doe]", "numbers: [nobody]",
      "content/danger.yaml:3: unknown contact 'nobody'"),
     ("danger.yaml", "related: [hotlines]", "related: [hotline]",

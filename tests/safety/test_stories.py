@@ -17,9 +17,12 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 DOUBTED = ("violence", "trafficking")
 
 
+LAUGHTER = ["555", "haha", "lol", "😂"]
+
+
 @pytest.fixture(scope="module")
 def stories() -> StoryDoubt:
-    return StoryDoubt(["movie", "horror film", "ละคร", "ဂိမ်း"], DOUBTED)
+    return StoryDoubt(["movie", "horror film", "ละคร", "ဂိမ်း"], DOUBTED, laughter=LAUGHTER)
 
 
 @pytest.mark.parametrize(("text", "categories", "doubted"), [
@@ -40,7 +43,26 @@ def stories() -> StoryDoubt:
 def test_a_story_doubts_only_the_categories_it_may(stories: StoryDoubt, text: str,
                                                    categories: list[str],
                                                    doubted: bool) -> None:
-    assert stories.doubts(normalize(text), categories) is doubted
+    assert stories.doubts(text, normalize(text), categories) is doubted
+
+
+@pytest.mark.parametrize(("text", "categories", "doubted"), [
+    ("my wife will kill me if i forget her birthday again hahaha", ["violence"], True),
+    ("boss say he sell me to the highest bidder lol", ["trafficking"], True),
+    ("เพื่อนบอกจะขายผมให้สาวลาว 55555", ["trafficking"], True),
+    ("เพื่อนบอกจะขายผมให้สาวลาว555", ["trafficking"], True),  # written against the word
+    ("he is going to murder me 😂 i broke his phone", ["violence"], True),
+    # A number that holds 555 is no laugh; nor is a word that only starts like one.
+    ("he beat me, call me back on 0815559999", ["violence"], False),
+    ("the lollipop man beat me at the gate", ["violence"], False),
+    # Self-harm and injuries count even with a laugh.
+    ("haha i want to die", ["self_harm"], False),
+    ("lol my friend fell from the scaffold, he is not moving", ["medical"], False),
+])
+def test_laughter_doubts_only_the_categories_it_may(stories: StoryDoubt, text: str,
+                                                    categories: list[str],
+                                                    doubted: bool) -> None:
+    assert stories.doubts(text, normalize(text), categories) is doubted
 
 
 @pytest.mark.parametrize(("word", "problem"), [
@@ -68,15 +90,16 @@ def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> Non
     assert [e.topic for e in real.events if e.kind == "danger"] == ["trafficking"]
 
 
-def test_no_danger_message_of_the_dev_sets_holds_a_story_word(brain: Brain) -> None:
-    """Why stories may doubt: on every danger dev set no danger message held one, and
-    about one look-alike in six did. A word added that a worker in danger writes
-    ("song": Vietnamese 'sống', to live) fails here."""
+def test_no_danger_message_of_the_dev_sets_holds_a_story_word_or_laughs(brain: Brain) -> None:
+    """Why stories and laughter may doubt: on every danger dev set no danger message
+    held a story word or laughed, and about one look-alike in six held a story word
+    and about 200 laughed. A word added that a worker in danger writes ("song":
+    Vietnamese 'sống', to live) fails here."""
     stories = brain.engine.stories
     held = []
     for path in sorted(DATA.glob("danger_dev*.jsonl")):
         for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
-            if row["kind"] == "danger" and stories.doubts(normalize(row["text"]),
+            if row["kind"] == "danger" and stories.doubts(row["text"], normalize(row["text"]),
                                                           [DOUBTED[0]]):
                 held.append(f"{path.name}: {row['category']}")
     assert held == []

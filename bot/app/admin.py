@@ -49,6 +49,7 @@ async def _reload(service: BotService, user: UserRef, arg: str) -> str:
 async def _stats(service: BotService, user: UserRef, arg: str) -> str:
     """/stats: users, messages, topics, fallback rate and feedback."""
     await service.activity.flush()  # count what happened up to now
+    await service.sessions.flush()  # and every user seen up to now
     stats = await collect_stats(service.sessions.repo,
                                 languages=service.brain.content.languages)
     return format_stats(stats)

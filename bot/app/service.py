@@ -121,7 +121,8 @@ class BotService:
 
     def _attach(self, repo: Repository) -> None:
         self.repo = repo
-        self._sessions = Sessions(repo)
+        self._sessions = Sessions(
+            repo, on_write_failed=lambda exc: self._storage_failed("save_user", exc))
         self._activity = ActivityBuffer(repo)
         self.storage_health.opened()
 
@@ -139,6 +140,10 @@ class BotService:
         self._tasks = []
         if self.repo is None:
             return  # never started (start-up failed before the storage opened)
+        try:
+            await self.sessions.close()  # states changed in the last tenth of a second
+        except Exception:
+            log.exception("could not write the users' last states at shutdown")
         try:
             await self.activity.flush()  # the last seconds of /stats counters
         except Exception:
@@ -193,10 +198,12 @@ class BotService:
             except Exception as exc:
                 log.error("could not open the database again: %s", exc)
             else:
-                old, pending = self.repo, self._activity
+                old, pending, states = self.repo, self._activity, self._sessions
                 self._attach(fresh)
                 if pending is not None:  # counters not written yet go to the new file
                     self.activity.merge(pending)
+                if states is not None:  # and so do states not written yet
+                    self.sessions.take_over(states)
                 try:
                     await old.close()
                 except Exception:

@@ -130,6 +130,10 @@ class Repository(Protocol):
         """Insert or update a user; an existing ``first_seen`` is kept."""
         ...
 
+    async def save_users(self, users: Sequence[UserRecord]) -> None:
+        """``save_user`` for each, in one transaction (a batch of changed states)."""
+        ...
+
     async def set_active(self, user_id: int, active: bool) -> None:
         """Mark a user (in)active, e.g. inactive after they blocked the bot."""
         ...

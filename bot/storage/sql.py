@@ -44,6 +44,19 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_SAVE_USER = (
+    "INSERT INTO users (user_id, language, last_topic, first_seen, last_seen, active, "
+    "pending) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
+    "last_topic = excluded.last_topic, last_seen = excluded.last_seen, "
+    "active = excluded.active, pending = excluded.pending")
+
+
+def _user_row(user: UserRecord) -> Params:
+    return (user.user_id, user.language, user.last_topic, user.first_seen.isoformat(),
+            user.last_seen.isoformat(), int(user.active), user.pending)
+
+
 class SqlRepository:
     """The queries; subclasses connect, migrate and provide the primitives.
 
@@ -108,14 +121,11 @@ class SqlRepository:
 
     async def save_user(self, user: UserRecord) -> None:
         """Insert or update a user; an existing ``first_seen`` is kept."""
-        await self._exec(
-            "INSERT INTO users (user_id, language, last_topic, first_seen, last_seen, active, "
-            "pending) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
-            "last_topic = excluded.last_topic, last_seen = excluded.last_seen, "
-            "active = excluded.active, pending = excluded.pending",
-            (user.user_id, user.language, user.last_topic, user.first_seen.isoformat(),
-             user.last_seen.isoformat(), int(user.active), user.pending))
+        await self._exec(_SAVE_USER, _user_row(user))
+
+    async def save_users(self, users: Sequence[UserRecord]) -> None:
+        """``save_user`` for each, in one transaction (a batch of changed states)."""
+        await self._exec_each(_SAVE_USER, [_user_row(user) for user in users])
 
     async def set_active(self, user_id: int, active: bool) -> None:
         """Mark a user (in)active, e.g. inactive after they blocked the bot."""

@@ -186,10 +186,12 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive(
     await asyncio.sleep(0.2)
     assert [c.status for c in fake.calls("sendMessage", user.user_id, since=mark)] == [403], \
         "no error message is sent to a user who blocked the bot"
+    await service_of(app).sessions.flush()  # states are written within a tenth of a second
     record = await repo_of(app).get_user(user.user_id)
     assert record is not None and record.active is False
     # Unblocking and writing again makes them active again.
     assert sent(await user.send("/menu"))
+    await service_of(app).sessions.flush()
     record = await repo_of(app).get_user(user.user_id)
     assert record is not None and record.active is True
 

@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 DOUBTED = ("violence", "trafficking")
 
 
-LAUGHTER = ["555", "haha", "lol", "😂"]
+LAUGHTER = ["555", "haha", "lol", "😂", "=))", "ฮ่าๆ"]
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,8 @@ def test_a_story_doubts_only_the_categories_it_may(stories: StoryDoubt, text: st
     ("เพื่อนบอกจะขายผมให้สาวลาว 55555", ["trafficking"], True),
     ("เพื่อนบอกจะขายผมให้สาวลาว555", ["trafficking"], True),  # written against the word
     ("he is going to murder me 😂 i broke his phone", ["violence"], True),
+    ("vo oi anh ve tre la em giet anh ha =)))", ["violence"], True),   # an emoticon
+    ("เพื่อนจะขายฉันให้เถ้าแก่ ฮ่าๆๆ", ["trafficking"], True),
     # A number that holds 555 is no laugh; nor is a word that only starts like one.
     ("he beat me, call me back on 0815559999", ["violence"], False),
     ("the lollipop man beat me at the gate", ["violence"], False),

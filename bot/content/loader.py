@@ -127,6 +127,8 @@ def _explain(err: Any, where: tuple[str | int, ...]) -> str:
         return f"missing field '{where[-1]}'"
     if kind in ("string_type", "str_type"):
         return f"'{field_name}' must be text (put it in quotes)"
+    if kind.startswith("bool"):
+        return f"'{field_name}' must be true or false"
     if kind == "date_type" or kind.startswith("date"):
         return f"'{field_name}' must be a date like 2026-01-31"
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -539,6 +541,13 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
     return parsed
 
 
+def _no_danger_meta(ld: _Loader, path: Path) -> None:
+    """A language's danger file without categories to check it against: a problem of
+    its own only when danger.yaml is missing (a broken one is reported once, there)."""
+    if not (ld.root / "danger.yaml").exists():
+        ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
+
+
 @dataclass
 class _DangerLanguage:
     """What one language's ``_danger.yaml`` holds, checked."""
@@ -575,7 +584,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     if doc is None:
         return found
     if categories is None:
-        ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
+        _no_danger_meta(ld, path)
         return found
     known = {c.id: c for c in categories}
     phrases: dict[str, list[str]] = {name: [] for name in _PHRASE_LISTS}
@@ -641,7 +650,7 @@ def _load_danger_examples(ld: _Loader, folder: Path,
     if doc is None:
         return {}
     if categories is None:
-        ld.problem(path, 1, "there is no content/danger.yaml to say the danger categories")
+        _no_danger_meta(ld, path)
         return {}
     known = [c.id for c in categories]
     out: dict[str, tuple[str, ...]] = {}

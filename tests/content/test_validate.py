@@ -339,6 +339,19 @@ def test_missing_danger_file_of_a_language(mini_content: Path) -> None:
            "language" in problems(root)
 
 
+def test_a_broken_danger_file_is_reported_once(mini_content: Path) -> None:
+    """Not once more per language file ("there is no danger.yaml"): it is there."""
+    root = with_danger(mini_content)
+    edit(root / "danger.yaml", "    related: [hotlines]", "    related: [hotlines]\n"
+         "    stories_doubt: sometimes")
+    found = problems(root)
+    assert [p for p in found if "danger" in p] == [
+        "content/danger.yaml:5: 'categories #1.stories_doubt' must be true or false"]
+    (root / "danger.yaml").unlink()
+    assert "content/en/_danger.yaml:1: there is no content/danger.yaml to say the danger " \
+           "categories" in problems(root)
+
+
 def test_answer_longer_than_a_screen_points_to_more(mini_content: Path) -> None:
     edit(mini_content / "en/hotlines.yaml", "Numbers: {contact:doe}",
          "Numbers: {contact:doe} " + "word " * 200)

@@ -86,7 +86,8 @@ def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> Non
     assert not [e for e in turn.events if e.kind == "danger"]
     first = turn.replies[0].text
     for contact in ("police", "prachabodi", "ambulance", "mental_health"):  # the safety line
-        assert engine.content.contacts[contact].phone in first, contact
+        phone = engine.content.contacts[contact].phone
+        assert phone and phone in first, contact
     real = engine.handle(UserState(language="en"), TextInput(
         "the broker sold me to a fishing boat, i cannot go to land"))
     assert [e.topic for e in real.events if e.kind == "danger"] == ["trafficking"]

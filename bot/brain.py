@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.loader import LoadResult, load_content
+from bot.content.loader import LoadResult, hidden_signal_problems, load_content
 from bot.content.problems import Problem
 from bot.content.tree import ContentTree
 from bot.dialogue.engine import Engine
@@ -78,6 +78,7 @@ def check_content(content_dir: Path, catalogue: Path | None = None,
     if result.tree is None:
         return result
     _, problems = load_reminder_texts(content_dir, result.tree, reminder_steps)
+    problems += hidden_signal_problems(result)
     return LoadResult(result.tree, sorted([*result.problems, *problems]), result.files)
 
 
@@ -96,6 +97,8 @@ def load_brain(content_dir: Path | None = None, locales_dir: Path | None = None,
     reminders, reminder_problems = load_reminder_texts(content_dir, result.tree,
                                                        reminder_steps)
     problems = sorted([*result.problems, *reminder_problems])
+    if strict and not problems:  # a reload: what validate checks, before it goes live
+        problems = hidden_signal_problems(result)
     t1 = time.perf_counter()
     if strict and problems:
         raise ContentError(problems)

@@ -42,6 +42,8 @@ __all__ = ["LoadResult", "load_content"]
 M = TypeVar("M", bound=BaseModel)
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SAFETY_LINE = "safety_line"  # <lang>/_danger.yaml key
+# A danger signal (its category) or a not_danger idiom (None), and where it stands.
+DangerPhrase = tuple[str | None, str, tuple[str, int | None]]
 
 
 @dataclass
@@ -49,6 +51,7 @@ class LoadResult:
     tree: ContentTree | None
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    danger_phrases: list[DangerPhrase] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +67,10 @@ class _Loader:
         self.contact_names: dict[str, dict[str, str]] = {}  # lang -> contact id -> name
         self.topic_ids: set[str] | None = None  # None: topics.yaml unreadable
         self.titles: dict[str, dict[str, str]] = {}  # lang -> topic id -> title
+        # Where each danger signal and idiom stands, for the check that no idiom
+        # hides a signal (hidden_signal_problems): category (None: an idiom), text,
+        # (shown path, line).
+        self.danger_phrases: list[DangerPhrase] = []
 
     def display(self, path: Path) -> str:
         return shown_path(path, self.root)
@@ -231,7 +238,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         safety_lines=safety_lines,
         writing=writing,
     )
-    return LoadResult(tree, sorted(ld.problems), ld.files)
+    return LoadResult(tree, sorted(ld.problems), ld.files, ld.danger_phrases)
 
 
 def _check_writing(ld: _Loader, langs: LanguagesFile,
@@ -541,6 +548,42 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
     return parsed
 
 
+def hidden_signal_problems(result: LoadResult) -> list[Problem]:
+    """Signals whose own words a not_danger idiom blanks out, so they can never fire
+    ("chống nắng", sunscreen, is within one typo of "phỏng nặng", a severe burn):
+    each named with the idiom that hides it. Only signals without '*' or {age} can
+    be tried on their own words. Run by validate and before a reload goes live, not
+    at start-up (it builds the danger detector once more, about half a second)."""
+    from bot.matching.scripts import Scripts
+    from bot.safety.danger import DangerDetector
+
+    if result.tree is None:
+        return []
+    scripts = Scripts(result.tree.writing)
+    idioms = [(text, where) for cid, text, where in result.danger_phrases if cid is None]
+    signals = [(cid, text, where) for cid, text, where in result.danger_phrases
+               if cid is not None and "*" not in text and "{" not in text]
+    if not idioms or not signals:
+        return []
+    by_category: dict[str, list[str]] = {}
+    for cid, text, _ in signals:
+        by_category.setdefault(cid, []).append(text)
+    everything = DangerDetector(sorted(by_category), by_category,
+                                [text for text, _ in idioms], scripts)
+    problems = []
+    for cid, text, (path, line) in signals:
+        if cid in everything.detect(text):
+            continue
+        for idiom, (idiom_path, idiom_line) in idioms:  # rare: which idiom hides it
+            if not DangerDetector([cid], {cid: [text]}, [idiom], scripts).detect(text):
+                problems.append(Problem.at(path, line, f"signal '{text}' can never fire: "
+                                           f"the not_danger idiom '{idiom}' ({idiom_path}:"
+                                           f"{idiom_line}) blanks its words; make the idiom "
+                                           "longer or remove it"))
+                break
+    return problems
+
+
 def _no_danger_meta(ld: _Loader, path: Path) -> None:
     """A language's danger file without categories to check it against: a problem of
     its own only when danger.yaml is missing (a broken one is reported once, there)."""
@@ -603,6 +646,9 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                     ld.problem(path, doc.line((key, i)), f"{key} #{i + 1}: {problem}")
                 else:
                     phrases[key].append(phrase)
+                    if key == "not_danger":
+                        ld.danger_phrases.append((None, phrase,
+                                                  (ld.display(path), doc.line((key, i)))))
             continue
         if key not in known:
             ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
@@ -624,6 +670,9 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
             problem = signal_problem(signal, scripts)
             if problem:
                 ld.problem(path, doc.line((key, "signals", i)), f"signal '{signal}': {problem}")
+            else:
+                ld.danger_phrases.append((key, signal, (ld.display(path),
+                                                        doc.line((key, "signals", i)))))
     for category in categories:
         if category.id not in doc.data:
             ld.problem(path, 1, f"missing danger category '{category.id}'")

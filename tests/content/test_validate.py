@@ -339,6 +339,17 @@ def test_missing_danger_file_of_a_language(mini_content: Path) -> None:
            "language" in problems(root)
 
 
+def test_an_idiom_that_hides_a_signal_is_named(mini_content: Path) -> None:
+    """Found in the shipped content: 'chống nắng' (sunscreen) is one typo from 'phỏng
+    nặng' (a severe burn), so that signal could never fire."""
+    root = with_danger(mini_content)
+    assert problems(root) == []
+    edit(root / "en" / "_danger.yaml", "  - beat the heat", "  - hit me")
+    assert "content/en/_danger.yaml:6: signal 'hit me' can never fire: the not_danger " \
+           "idiom 'hit me' (content/en/_danger.yaml:8) blanks its words; make the idiom " \
+           "longer or remove it" in problems(root)
+
+
 def test_a_broken_danger_file_is_reported_once(mini_content: Path) -> None:
     """Not once more per language file ("there is no danger.yaml"): it is there."""
     root = with_danger(mini_content)

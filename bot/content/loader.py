@@ -631,6 +631,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
         return found
     known = {c.id: c for c in categories}
     phrases: dict[str, list[str]] = {name: [] for name in _PHRASE_LISTS}
+    shown = ld.display(path)  # once: thousands of phrases note where they stand
     for key, value in doc.data.items():
         if key == SAFETY_LINE:
             found.safety_line = _check_safety_line(ld, doc, value, categories, contacts, lang)
@@ -647,8 +648,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                 else:
                     phrases[key].append(phrase)
                     if key == "not_danger":
-                        ld.danger_phrases.append((None, phrase,
-                                                  (ld.display(path), doc.line((key, i)))))
+                        ld.danger_phrases.append((None, phrase, (shown, doc.line((key, i)))))
             continue
         if key not in known:
             ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
@@ -671,8 +671,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
             if problem:
                 ld.problem(path, doc.line((key, "signals", i)), f"signal '{signal}': {problem}")
             else:
-                ld.danger_phrases.append((key, signal, (ld.display(path),
-                                                        doc.line((key, "signals", i)))))
+                ld.danger_phrases.append((key, signal, (shown, doc.line((key, "signals", i)))))
     for category in categories:
         if category.id not in doc.data:
             ld.problem(path, 1, f"missing danger category '{category.id}'")

@@ -130,7 +130,8 @@ def test_dev_set_is_caught(brain: Brain, name: str) -> None:
                                   "danger_dev9.jsonl", "danger_dev10.jsonl",
                                   "danger_dev11.jsonl", "danger_dev12.jsonl",
                                   "danger_dev13.jsonl", "danger_dev14.jsonl",
-                                  "danger_dev15.jsonl", "danger_dev16.jsonl"])
+                                  "danger_dev15.jsonl", "danger_dev16.jsonl",
+                                  "danger_dev17.jsonl"])
 def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
     """The blind set stays blind, and danger_dev7 keeps measuring how the danger
     examples generalise: no message of either is a signal or an example of any kind.

@@ -165,7 +165,8 @@ _NEAR_COPY = 75  # rapidfuzz ratio on normalised text; 75 still allows a shared 
                                   "danger_dev9.jsonl", "danger_dev10.jsonl",
                                   "danger_dev11.jsonl", "danger_dev12.jsonl",
                                   "danger_dev13.jsonl", "danger_dev14.jsonl",
-                                  "danger_dev15.jsonl", "danger_dev16.jsonl"])
+                                  "danger_dev15.jsonl", "danger_dev16.jsonl",
+                                  "danger_dev17.jsonl"])
 def test_no_danger_example_nearly_copies_a_measuring_message(brain: Brain, name: str) -> None:
     examples = [normalize_key(e) for owners in brain.content.danger_examples.values()
                 for texts in owners.values() for e in texts]

@@ -205,6 +205,23 @@ def test_a_reload_swaps_in_a_warm_engine(mini_content: Path) -> None:
     assert holder.reload().engine._danger_examples is not None
 
 
+def test_a_reload_that_would_hide_a_signal_is_refused(mini_content: Path) -> None:
+    """What validate checks goes for a reload too: an idiom added that blanks a
+    signal's own words keeps the old content live."""
+    from bot.brain import BrainHolder, ContentError, default_paths
+
+    root = with_danger(mini_content)
+    holder = BrainHolder(load_brain(root), root, default_paths()[1])
+    old = holder.brain
+    danger_file = root / "en" / "_danger.yaml"
+    danger_file.write_text(danger_file.read_text(encoding="utf-8").replace(
+        "  - beat the heat", "  - hit me"), encoding="utf-8")
+    with pytest.raises(ContentError) as refused:
+        holder.reload()
+    assert "signal 'hit me' can never fire" in str(refused.value.problems[0])
+    assert holder.brain is old
+
+
 def test_eval_says_which_check_decided(mini_brain: Brain) -> None:
     """Editors read in `migrant-bot eval` where to add a signal, an example or an idiom."""
     import io

@@ -1,15 +1,17 @@
-"""Words that show a message tells of a film, a drama, a video game or a song,
-and laughter ("555", "haha", 😂) that shows it is a joke.
+"""Words that show a message tells of a film, a drama, a video game, a song's
+lyrics, news of a crime elsewhere or boxing practice, and laughter ("555",
+"haha", 😂) that shows it is a joke.
 
 Content (``stories`` in ``content/<lang>/_danger.yaml``): where such a word stands,
 the signals of the categories ``content/danger.yaml`` marks ``stories_doubt``
 (violence, trafficking) are doubted, not taken as a worker in danger ("in the
-film they sold the girl across the border"). On the danger dev sets, none of the
-danger messages held one of these words and about one look-alike in six did.
+film they sold the girl across the border"). On the danger dev sets (dev to
+dev17), none of 2,154 danger messages held one of these words and 151 of 2,479
+look-alikes did.
 
 Laughter (``laughter`` in ``content/danger.yaml``, shared by every language)
-works the same way: on the danger dev sets, about 200 look-alikes laughed and no
-danger message did. A laugh is a word of its own ("haha", "hahaha", "5555",
+works the same way: on the same sets, 310 look-alikes laughed and no danger
+message did. A laugh is a word of its own ("haha", "hahaha", "5555",
 also "ทาสแมว555", where Thai writes it against a word) or an emoji anywhere; a
 number that only holds 555 ("0815559999") is no laugh.
 

@@ -95,9 +95,9 @@ def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> Non
 
 def test_no_danger_message_of_the_dev_sets_holds_a_story_word_or_laughs(brain: Brain) -> None:
     """Why stories and laughter may doubt: on every danger dev set no danger message
-    held a story word or laughed, and about one look-alike in six held a story word
-    and about 200 laughed. A word added that a worker in danger writes ("song":
-    Vietnamese 'sống', to live) fails here."""
+    held a story word or laughed (2,154 of them by dev17), while 151 of 2,479
+    look-alikes held a story word and 310 laughed. A word added that a worker in
+    danger writes ("song": Vietnamese 'sống', to live) fails here."""
     stories = brain.engine.stories
     held = []
     for path in sorted(DATA.glob("danger_dev*.jsonl")):

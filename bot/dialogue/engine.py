@@ -119,13 +119,15 @@ class Engine:
         ``today`` (Bangkok) is given by the caller, so the engine reads no clock."""
         today = today or dt.datetime.now(BANGKOK).date()
         if isinstance(message, TextInput):
+            found = None
             if state.pending and state.pending.startswith(_REMIND):
-                turn = self._on_remind_date(state, state.pending[len(_REMIND):],
-                                            message.text, client_language, today)
+                found = self.find_danger(message.text)  # danger first, always
+                turn = None if found.categories else self._on_remind_date(
+                    state, state.pending[len(_REMIND):], message.text, client_language, today)
                 if turn is not None:
                     return turn
                 state = state.with_(pending=None)  # not a date: an ordinary message
-            return self._on_text(state, message.text, client_language)
+            return self._on_text(state, message.text, client_language, found)
         if isinstance(message, ButtonInput):
             action = callbacks.decode(message.data)
             # A button remembers the language it was shown in.
@@ -175,26 +177,24 @@ class Engine:
         voted = None if doubted else self.danger_examples.vote(text, result, norm)
         return DangerFinding([voted] if voted else [], doubted=doubted, ordinary=result)
 
-    def _on_text(self, state: UserState, text: str, client_language: str | None) -> Turn:
+    def _on_text(self, state: UserState, text: str, client_language: str | None,
+                 found: DangerFinding | None = None) -> Turn:
+        """``found``: ``find_danger(text)``, when the caller asked it already."""
         text = text[:_MAX_TEXT]
         norm = normalize(text)  # once, for the danger check and matching
         # A worker in danger gets the numbers in the first reply, never "did you mean".
-        found = self.find_danger(text, norm)
-        if found.categories:
-            if found.by_signals:
-                language = self.matcher.detect_language(text)
-                # Danger told inside an everyday question ("my boss hits me; how do I
-                # change employer?"): the numbers first, the question one tap away.
-                asked = self.matcher.match_normalized(text, norm)
-            else:
-                # No signal, but like what workers in danger wrote: the numbers too
-                # (an idiom it was wrong about costs less than a missed danger).
-                asked = found.ordinary or self.matcher.match_normalized(text, norm)
-                language = asked.language
-            lang = self.reply_language(state, language, client_language)
-            topic = asked.topic if asked.outcome == "answer" and not asked.intent else None
-            return self._danger(state, found.categories, lang, topic)
+        found = found or self.find_danger(text, norm)
+        # The signals' finding comes without a match: danger is often told inside an
+        # everyday question ("my boss hits me; how do I change employer?").
         result = found.ordinary or self.matcher.match_normalized(text, norm)
+        if found.categories:
+            # The numbers first, the question one tap away. Found by the examples'
+            # vote (no signal), the message's language is the one its match says.
+            language = self.matcher.detect_language(text) if found.by_signals \
+                else result.language
+            lang = self.reply_language(state, language, client_language)
+            topic = result.topic if result.outcome == "answer" and not result.intent else None
+            return self._danger(state, found.categories, lang, topic)
         lang = self.reply_language(state, result.language, client_language)
         event = Event("matched", topic=result.topic, language=result.language or lang,
                       outcome=result.outcome,
@@ -446,8 +446,8 @@ class Engine:
                         client_language: str | None, today: dt.date) -> Turn | None:
         """The worker's answer to "when does it end?"; None when it is not a date at
         all (a question instead): then it is answered as any message."""
-        if document not in self.reminders.documents or self.find_danger(text).categories:
-            return None  # danger first, always
+        if document not in self.reminders.documents:  # (the caller checked for danger)
+            return None
         lang = self.reply_language(state, self.matcher.detect_language(text), client_language)
         _ = self._gettext(lang)
         kb = self._kb(lang)

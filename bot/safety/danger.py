@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -335,18 +335,10 @@ class _Signals:
         """The spaced signals filed under a key ``words`` hold, each once, in the order
         their keys are met (blanking idioms in this order must not change)."""
         found: dict[int, _Spaced] = {id(s): s for s in self.always}  # by id: filed twice
-        for word in words:
-            for signal in self.exact.get(word, ()):
+        for group in _filed_under(words, deletions, self.exact, self.fuzzy, self.prefix,
+                                  self.prefix_lengths):
+            for signal in group:
                 found[id(signal)] = signal
-            if len(word) >= _FUZZY_MIN - 1:
-                for key in deletions[word]:
-                    for signal in self.fuzzy.get(key, ()):
-                        found[id(signal)] = signal
-            for end in self.prefix_lengths:
-                if end > len(word):
-                    break
-                for signal in self.prefix.get(word[:end], ()):
-                    found[id(signal)] = signal
         return list(found.values())
 
     def blank(self, tokens: list[str], deletions: _Deletions) -> str:
@@ -363,6 +355,26 @@ class _Signals:
 
 
 T = TypeVar("T")
+
+
+def _filed_under(words: Iterable[str], deletions: _Deletions,
+                 exact: Mapping[str, tuple[T, ...]], fuzzy: Mapping[str, tuple[T, ...]],
+                 prefix: Mapping[str, tuple[T, ...]], prefix_lengths: tuple[int, ...]
+                 ) -> Iterator[tuple[T, ...]]:
+    """The groups of spaced signals filed under a key ``words`` hold, word by word:
+    the word itself, its one-typo forms (long enough words), then its prefixes."""
+    for word in words:
+        if word in exact:
+            yield exact[word]
+        if len(word) >= _FUZZY_MIN - 1:
+            for key in deletions[word]:
+                if key in fuzzy:
+                    yield fuzzy[key]
+        for end in prefix_lengths:
+            if end > len(word):
+                break
+            if word[:end] in prefix:
+                yield prefix[word[:end]]
 
 
 def _lengths(keys: Iterable[str]) -> tuple[int, ...]:
@@ -455,19 +467,9 @@ class _Categories:
         """The spaced signals filed under a key ``words`` hold (a signal filed under
         several keys may come more than once: trying it again changes nothing)."""
         found: list[Filed[_Spaced]] = list(self.always)
-        exact, fuzzy, prefix = self.exact, self.fuzzy, self.prefix
-        for word in words:
-            if word in exact:
-                found += exact[word]
-            if len(word) >= _FUZZY_MIN - 1:
-                for key in deletions[word]:
-                    if key in fuzzy:
-                        found += fuzzy[key]
-            for end in self.prefix_lengths:
-                if end > len(word):
-                    break
-                if word[:end] in prefix:
-                    found += prefix[word[:end]]
+        for group in _filed_under(words, deletions, self.exact, self.fuzzy, self.prefix,
+                                  self.prefix_lengths):
+            found += group
         return found
 
 

@@ -11,6 +11,7 @@ from bot.brain import Brain
 from bot.dialogue.types import TextInput, UserState
 from bot.matching.normalize import normalize_key
 from bot.safety.danger import DangerDetector, signal_problem
+from tests.safety.sets import MEASURING_SETS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -126,12 +127,7 @@ def test_dev_set_is_caught(brain: Brain, name: str) -> None:
     assert report.hijacked_count() == 0
 
 
-@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev7.jsonl", "danger_dev8.jsonl",
-                                  "danger_dev9.jsonl", "danger_dev10.jsonl",
-                                  "danger_dev11.jsonl", "danger_dev12.jsonl",
-                                  "danger_dev13.jsonl", "danger_dev14.jsonl",
-                                  "danger_dev15.jsonl", "danger_dev16.jsonl",
-                                  "danger_dev17.jsonl"])
+@pytest.mark.parametrize("name", MEASURING_SETS)
 def test_danger_sets_are_not_copied_into_content(brain: Brain, name: str) -> None:
     """The blind set stays blind, and danger_dev7 keeps measuring how the danger
     examples generalise: no message of either is a signal or an example of any kind.

@@ -16,6 +16,7 @@ from bot.matching.normalize import normalize_key
 from bot.matching.scripts import default_scripts
 from bot.safety.examples import DangerExamples
 from tests.content.test_validate import with_danger
+from tests.safety.sets import MEASURING_SETS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -161,12 +162,7 @@ def test_the_examples_catch_danger_the_signals_miss_without_new_hijacks(
 _NEAR_COPY = 75  # rapidfuzz ratio on normalised text; 75 still allows a shared scenario
 
 
-@pytest.mark.parametrize("name", ["danger.jsonl", "danger_dev7.jsonl", "danger_dev8.jsonl",
-                                  "danger_dev9.jsonl", "danger_dev10.jsonl",
-                                  "danger_dev11.jsonl", "danger_dev12.jsonl",
-                                  "danger_dev13.jsonl", "danger_dev14.jsonl",
-                                  "danger_dev15.jsonl", "danger_dev16.jsonl",
-                                  "danger_dev17.jsonl"])
+@pytest.mark.parametrize("name", MEASURING_SETS)
 def test_no_danger_example_nearly_copies_a_measuring_message(brain: Brain, name: str) -> None:
     examples = [normalize_key(e) for owners in brain.content.danger_examples.values()
                 for texts in owners.values() for e in texts]

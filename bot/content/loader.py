@@ -192,6 +192,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     danger_texts: dict[str, dict[str, DangerText]] = {}
     not_danger: dict[str, tuple[str, ...]] = {}
     stories: dict[str, tuple[str, ...]] = {}
+    serious: dict[str, tuple[str, ...]] = {}
     danger_examples: dict[str, dict[str, tuple[str, ...]]] = {}
     safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
@@ -213,6 +214,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         phrases = _load_danger_texts(ld, folder, lang, danger, contacts, scripts)
         danger_texts[lang] = phrases.replies
         not_danger[lang], stories[lang] = phrases.not_danger, phrases.stories
+        serious[lang] = phrases.serious
         if phrases.safety_line:
             safety_lines[lang] = phrases.safety_line
         danger_examples[lang] = _load_danger_examples(ld, folder, danger)
@@ -234,6 +236,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_texts=danger_texts,
         not_danger=not_danger,
         stories=stories,
+        serious=serious,
         danger_examples=danger_examples,
         safety_lines=safety_lines,
         writing=writing,
@@ -549,11 +552,12 @@ def _load_danger_meta(ld: _Loader, root: Path, topics: dict[str, Any] | None,
 
 
 def hidden_signal_problems(result: LoadResult) -> list[Problem]:
-    """Signals whose own words a not_danger idiom blanks out, so they can never fire
+    """Signals whose own words a not_danger idiom blanks out, so they never fire
     ("chống nắng", sunscreen, is within one typo of "phỏng nặng", a severe burn):
-    each named with the idiom that hides it. Only signals without '*' or {age} can
-    be tried on their own words. Run by validate and before a reload goes live, not
-    at start-up (it builds the danger detector once more, about half a second)."""
+    each named with the idiom that hides it. A signal is tried on its own words,
+    with nothing in its gaps ('*'), its word starts whole ('beat*': "beat") and a
+    child's age for {age}. Run by validate and before a reload goes live, not at
+    start-up (it builds the danger detector once more, about half a second)."""
     from bot.matching.scripts import Scripts
     from bot.safety.danger import DangerDetector
 
@@ -562,7 +566,7 @@ def hidden_signal_problems(result: LoadResult) -> list[Problem]:
     scripts = Scripts(result.tree.writing)
     idioms = [(text, where) for cid, text, where in result.danger_phrases if cid is None]
     signals = [(cid, text, where) for cid, text, where in result.danger_phrases
-               if cid is not None and "*" not in text and "{" not in text]
+               if cid is not None]
     if not idioms or not signals:
         return []
     by_category: dict[str, list[str]] = {}
@@ -570,18 +574,32 @@ def hidden_signal_problems(result: LoadResult) -> list[Problem]:
         by_category.setdefault(cid, []).append(text)
     everything = DangerDetector(sorted(by_category), by_category,
                                 [text for text, _ in idioms], scripts)
+    bare = DangerDetector(sorted(by_category), by_category, [], scripts)
     problems = []
     for cid, text, (path, line) in signals:
-        if cid in everything.detect(text):
+        words = _own_words(text)
+        # Not blanked, or not its own match anyway (a typo-forgiving word, say).
+        if cid in everything.detect(words) or cid not in bare.detect(words):
             continue
         for idiom, (idiom_path, idiom_line) in idioms:  # rare: which idiom hides it
-            if not DangerDetector([cid], {cid: [text]}, [idiom], scripts).detect(text):
-                problems.append(Problem.at(path, line, f"signal '{text}' can never fire: "
+            if not DangerDetector([cid], {cid: [text]}, [idiom], scripts).detect(words):
+                fires = "can never fire" if words == text else \
+                    f"does not fire on its own words ('{words}')"
+                problems.append(Problem.at(path, line, f"signal '{text}' {fires}: "
                                            f"the not_danger idiom '{idiom}' ({idiom_path}:"
                                            f"{idiom_line}) blanks its words; make the idiom "
                                            "longer or remove it"))
                 break
     return problems
+
+
+def _own_words(signal: str) -> str:
+    """The shortest message a signal matches: its words, nothing in its gaps, each
+    word start whole, and a child's age (12) for {age}."""
+    from bot.safety.danger import AGE
+
+    words = [w.rstrip("*") if w != AGE else "12" for w in signal.split() if w != "*"]
+    return " ".join(w for w in words if w)
 
 
 def _no_danger_meta(ld: _Loader, path: Path) -> None:
@@ -598,12 +616,14 @@ class _DangerLanguage:
     replies: dict[str, DangerText] = field(default_factory=dict)
     not_danger: tuple[str, ...] = ()
     stories: tuple[str, ...] = ()
+    serious: tuple[str, ...] = ()
     safety_line: str | None = None
 
 
 # Lists of phrases in _danger.yaml besides the categories, and what they are for.
 _PHRASE_LISTS = {"not_danger": "everyday idioms whose words never count as danger",
-                 "stories": "words that show a message tells of a film, a game, a match"}
+                 "stories": "words that show a message tells of a film, a game, a match",
+                 "serious": "words that say a message is no joke ('not joking', 'it is real')"}
 
 
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
@@ -618,11 +638,12 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     from bot.safety.danger import signal_problem
     from bot.safety.stories import story_word_problem
 
-    check = {"not_danger": signal_problem, "stories": story_word_problem}
+    check = {"not_danger": signal_problem, "stories": story_word_problem,
+             "serious": story_word_problem}
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
-                          "one entry per danger category, 'not_danger', 'stories' and "
-                          "'safety_line'", required=categories is not None)
+                          "one entry per danger category, 'not_danger', 'stories', "
+                          "'serious' and 'safety_line'", required=categories is not None)
     found = _DangerLanguage()
     if doc is None:
         return found
@@ -679,6 +700,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
         ld.problem(path, 1, f"missing '{SAFETY_LINE}': the one line of danger numbers "
                    "shown under every reply where the bot is unsure what was meant")
     found.not_danger, found.stories = tuple(phrases["not_danger"]), tuple(phrases["stories"])
+    found.serious = tuple(phrases["serious"])
     return found
 
 

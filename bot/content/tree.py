@@ -54,6 +54,8 @@ class ContentTree:
     not_danger: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # lang -> words that show a message tells of a film, a game, a match (``stories``).
     stories: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # lang -> words that say a message is no joke ("not joking"): never doubted (``serious``).
+    serious: dict[str, tuple[str, ...]] = field(default_factory=dict)
     laughter: tuple[str, ...] = ()  # danger.yaml: "555", "haha", 😂 (every language's)
     safety_lines: dict[str, str] = field(default_factory=dict)  # lang -> danger numbers line
     # <lang>/_danger_examples.yaml: lang -> category id or "not_danger" -> messages.

@@ -169,8 +169,10 @@ class Engine:
         text = text[:_MAX_TEXT]
         norm = norm or normalize(text)
         categories = self.danger.detect_normalized(norm)
-        doubted = bool(categories) and (self.stories.doubts(text, norm, categories)
-                                        or self.danger_examples.doubts(text, norm))
+        # A worker who writes that it is no joke is believed, story, laugh or not.
+        doubted = bool(categories) and not self.stories.insists(norm) and (
+            self.stories.doubts(text, norm, categories)
+            or self.danger_examples.doubts(text, norm))
         if categories and not doubted:
             return DangerFinding(categories, by_signals=True)
         result = self.matcher.match_normalized(text, norm)
@@ -660,6 +662,7 @@ def _danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
 def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:
     """Story words of every language: a Lao worker may write of a Thai film."""
     words = [word for words in content.stories.values() for word in words]
+    serious = [word for words in content.serious.values() for word in words]
     return StoryDoubt(words, [c.id for c in content.danger_categories if c.stories_doubt],
-                      scripts, content.laughter)
+                      scripts, content.laughter, serious)
 

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
@@ -346,7 +346,7 @@ class _Signals:
         for idiom in self._spaced_for(set(tokens), deletions):
             for start, end in idiom.spans(tokens):
                 tokens[start:end] = [_BLANK] * (end - start)
-        compact = "".join(tokens)
+        compact = _compact(tokens)
         for script in self.scripts.scripts_in(compact):
             if script in self.joined:
                 compact = self.joined[script].sub(lambda m: _BLANK * len(m.group(0)),
@@ -355,6 +355,23 @@ class _Signals:
 
 
 T = TypeVar("T")
+# Stands between two numbers that only a space kept apart ("12-13", "12 13"): with the
+# spaces taken out they would read as one number (1213), which is no child's age.
+_NUMBER_BREAK = "\u2063"
+
+
+def _compact(tokens: Sequence[str]) -> str:
+    """``tokens`` without the spaces between them, as unspaced signals read a message,
+    but two numbers kept apart."""
+    compact = "".join(tokens)
+    if not any(a[-1:].isdigit() and b[:1].isdigit() for a, b in pairwise(tokens)):
+        return compact
+    parts = [tokens[0]]
+    for a, b in pairwise(tokens):
+        if a[-1:].isdigit() and b[:1].isdigit():
+            parts.append(_NUMBER_BREAK)
+        parts.append(b)
+    return "".join(parts)
 
 
 def _filed_under(words: Iterable[str], deletions: _Deletions,

@@ -15,7 +15,12 @@ message did. A laugh is a word of its own ("haha", "hahaha", "5555",
 also "ทาสแมว555", where Thai writes it against a word) or an emoji anywhere; a
 number that only holds 555 ("0815559999") is no laugh.
 
-Unlike signals, story words match exactly — whole words, no typo forgiven, no
+A message that says it is no joke (``serious`` in ``content/<lang>/_danger.yaml``:
+"not joking", "but it is real") is never doubted: dev19, written to mix real
+danger with films and laughter, held two trafficking messages that said so
+("like a jail movie haha but real").
+
+Unlike signals, story words (and serious words) match exactly — whole words, no typo forgiven, no
 '*': "movie" with one typo is "move", and "they move us to another boat" is a
 worker in danger. Scripts written without spaces are searched with spaces taken
 out, like their signals.
@@ -57,17 +62,13 @@ def story_word_problem(raw: str, scripts: Scripts | None = None) -> str | None:
     return None
 
 
-class StoryDoubt:
-    """Whether a message's danger signals are only a story told: every category found
-    is one a story doubts, and the message holds a story word (any language's)."""
+class _Words:
+    """Exact words or phrases of any language, found in a message's readings: whole
+    spaced words (no typo forgiven, no prefix), or text in scripts written without
+    spaces, searched for with the spaces taken out."""
 
-    def __init__(self, words: Iterable[str], categories: Iterable[str],
-                 scripts: Scripts | None = None, laughter: Iterable[str] = ()) -> None:
-        """``categories``: those a story doubts (``stories_doubt``). Self-harm and
-        injuries are never among them in the shipped content: a worker can lose
-        everything on bets, a friend can collapse while gaming."""
-        self._categories = frozenset(categories)
-        self._scripts = scripts = scripts or default_scripts()
+    def __init__(self, words: Iterable[str], scripts: Scripts) -> None:
+        self._scripts = scripts
         spaced: set[tuple[str, ...]] = set()
         unspaced: set[str] = set()
         for word in words:
@@ -82,6 +83,36 @@ class StoryDoubt:
         self._spaced = spaced
         self._lengths = sorted({len(t) for t in spaced})
         self._unspaced = tuple(sorted(unspaced))
+
+    def held_by(self, norm: NormalizedText) -> bool:
+        for reading in fold_message(norm, self._scripts):
+            tokens = reading.split()
+            for n in self._lengths:
+                if any(tuple(tokens[i:i + n]) in self._spaced
+                       for i in range(len(tokens) - n + 1)):
+                    return True
+            compact = "".join(tokens)
+            if any(word in compact for word in self._unspaced):
+                return True
+        return False
+
+
+class StoryDoubt:
+    """Whether a message's danger signals are only a story told: every category found
+    is one a story doubts, and the message holds a story word (any language's)."""
+
+    def __init__(self, words: Iterable[str], categories: Iterable[str],
+                 scripts: Scripts | None = None, laughter: Iterable[str] = (),
+                 serious: Iterable[str] = ()) -> None:
+        """``categories``: those a story doubts (``stories_doubt``). Self-harm and
+        injuries are never among them in the shipped content: a worker can lose
+        everything on bets, a friend can collapse while gaming. ``serious``: words
+        that say the message is no joke ("not joking", "but it is real"): a worker
+        who writes them is believed, whatever story or laugh comes with them."""
+        self._categories = frozenset(categories)
+        scripts = scripts or default_scripts()
+        self._words = _Words(words, scripts)
+        self._serious = _Words(serious, scripts)
         laughs = [raw.strip() for raw in laughter if not laugh_problem(raw)]
         self._emoji = tuple(raw for raw in laughs if _is_symbol(raw))
         self._laughs = tuple(raw.lower() for raw in laughs if not _is_symbol(raw))
@@ -90,7 +121,12 @@ class StoryDoubt:
         """``text``: the message as typed (emoji are gone from ``norm``)."""
         found = set(categories)
         return bool(found) and found <= self._categories and (
-            self._holds_word(norm) or self._laughs_in(text, norm))
+            self._words.held_by(norm) or self._laughs_in(text, norm)) \
+            and not self.insists(norm)
+
+    def insists(self, norm: NormalizedText) -> bool:
+        """Whether the message says it is no joke ("not joking", "this is real")."""
+        return self._serious.held_by(norm)
 
     def _laughs_in(self, text: str, norm: NormalizedText) -> bool:
         if any(emoji in text for emoji in self._emoji):
@@ -103,18 +139,6 @@ class StoryDoubt:
                 for part in _DIGITS_OR_NOT.findall(token):
                     if any(_laugh(part, laugh) for laugh in self._laughs):
                         return True
-        return False
-
-    def _holds_word(self, norm: NormalizedText) -> bool:
-        for reading in fold_message(norm, self._scripts):
-            tokens = reading.split()
-            for n in self._lengths:
-                if any(tuple(tokens[i:i + n]) in self._spaced
-                       for i in range(len(tokens) - n + 1)):
-                    return True
-            compact = "".join(tokens)
-            if any(word in compact for word in self._unspaced):
-                return True
         return False
 
 

@@ -350,6 +350,29 @@ def test_an_idiom_that_hides_a_signal_is_named(mini_content: Path) -> None:
            "longer or remove it" in problems(root)
 
 
+@pytest.mark.parametrize(("signal", "words"), [
+    ("hit * me", "hit me"),          # nothing in the gap
+    ("hit* me", "hit me"),           # the word start whole
+    ("{age} hit me", "12 hit me"),   # a child's age
+])
+def test_an_idiom_that_hides_a_signal_with_gaps_is_named(mini_content: Path, signal: str,
+                                                          words: str) -> None:
+    """Found on dev19: Khmer 'អាយុ 15 * បាញ់ថ្នាំ' (aged 15 ... spraying pesticide) was
+    blanked by the adult-age idiom 'អាយុ 15' wherever it stood."""
+    root = with_danger(mini_content)
+    edit(root / "en" / "_danger.yaml", "  - beat the heat", "  - hit me")
+    edit(root / "en" / "_danger.yaml", "    - hit me", f"    - '{signal}'")
+    assert f"content/en/_danger.yaml:6: signal '{signal}' does not fire on its own words " \
+           f"('{words}'): the not_danger idiom 'hit me' (content/en/_danger.yaml:8) blanks " \
+           "its words; make the idiom longer or remove it" in problems(root)
+
+
+def test_a_signal_with_gaps_that_idioms_leave_alone_is_no_problem(mini_content: Path) -> None:
+    root = with_danger(mini_content)
+    edit(root / "en" / "_danger.yaml", "    - hit me", "    - 'beat * heat'")
+    assert [p for p in problems(root) if "fire" in p] == []
+
+
 def test_a_broken_danger_file_is_reported_once(mini_content: Path) -> None:
     """Not once more per language file ("there is no danger.yaml"): it is there."""
     root = with_danger(mini_content)

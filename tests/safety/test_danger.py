@@ -162,6 +162,10 @@ def test_blind_set_has_the_required_shape() -> None:
     ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ 13 ต้องไปทำงานโรงงาน", True),
     ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ 23 ต้องไปทำงานโรงงาน", False),
     ("ลูก * {age} * ทำงาน", "ลูกสาวอายุ ๑๒ ต้องไปทำงาน", True),           # Thai digits
+    # An age range: the spaces go in unspaced scripts, but 12-13 must not read 1213.
+    ("{age} * ตัดอ้อย", "เห็นเด็กเขมร 12-13 ถือมีดตัดอ้อยทั้งวัน", True),
+    ("{age} * ตัดอ้อย", "เห็นเด็กเขมร 12 13 ถือมีดตัดอ้อยทั้งวัน", True),
+    ("{age} * ตัดอ้อย", "คนงาน 1213 คน ตัดอ้อย", False),
 ])
 def test_child_age_in_signals(signal: str, message: str, hit: bool) -> None:
     assert (detector({"child_labour": [signal]}).detect(message) == ["child_labour"]) is hit

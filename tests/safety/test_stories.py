@@ -93,16 +93,46 @@ def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> Non
     assert [e.topic for e in real.events if e.kind == "danger"] == ["trafficking"]
 
 
-def test_no_danger_message_of_the_dev_sets_holds_a_story_word_or_laughs(brain: Brain) -> None:
-    """Why stories and laughter may doubt: on every danger dev set no danger message
-    held a story word or laughed (2,154 of them by dev17), while 151 of 2,479
-    look-alikes held a story word and 310 laughed. A word added that a worker in
-    danger writes ("song": Vietnamese 'sống', to live) fails here."""
+def test_no_danger_message_of_the_dev_sets_is_doubted_by_a_story_or_a_laugh(
+        brain: Brain) -> None:
+    """Why stories and laughter may doubt: up to dev18 no danger message held a story
+    word or laughed (2,244 of them). dev19 was written to: of its 90 danger messages,
+    10 did ("haha everyone thinks I am fine but ..."): 8 of self-harm and injuries,
+    which are never doubted, and 2 of trafficking that say it is real ("like a jail
+    movie haha but real"), which are believed. Of 2,779 look-alikes, 495 held a story
+    word or laughed. A word added that a worker in danger writes ("song":
+    Vietnamese 'sống', to live) fails here."""
     stories = brain.engine.stories
-    held = []
+    doubted = []
     for path in sorted(DATA.glob("danger_dev*.jsonl")):
         for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
-            if row["kind"] == "danger" and stories.doubts(row["text"], normalize(row["text"]),
-                                                          [DOUBTED[0]]):
-                held.append(f"{path.name}: {row['category']}")
-    assert held == []
+            if row["kind"] != "danger":
+                continue
+            # Asked as if the signals had found the message's own category.
+            if stories.doubts(row["text"], normalize(row["text"]), [row["category"]]):
+                doubted.append(f"{path.name}: {row['category']}")
+    assert doubted == []
+
+
+@pytest.mark.parametrize(("text", "doubted"), [
+    ("its like a jail movie haha but real, they took my id card", False),
+    ("i'm not joking lol, the broker sold me to the boat", False),
+    ("เหมือนอยู่คุกในหนัง555 แต่จริงๆคือออกไปไหนไม่ได้", False),
+    ("in the movie they sold the girl haha", True),        # a story, no word of reality
+    ("this is not a movie, they sold me", True),           # 'not a movie' is no such word
+])
+def test_a_message_that_says_it_is_real_is_believed(text: str, doubted: bool) -> None:
+    stories = StoryDoubt(["movie", "หนัง"], DOUBTED, laughter=LAUGHTER,
+                         serious=["but real", "not joking", "แต่จริงๆคือ"])
+    assert stories.doubts(text, normalize(text), ["trafficking"]) is doubted
+
+
+def test_a_message_that_says_it_is_real_is_not_doubted_by_the_examples_either(
+        brain: Brain) -> None:
+    """The look-alike examples doubt nothing in a message that says it is real."""
+    engine = brain.engine
+    text = "its like a jail movie haha but real, the broker sold me to a fishing boat"
+    found = engine.find_danger(text)
+    assert found.categories == ["trafficking"] and not found.doubted
+    joke = "its like a jail movie haha, the broker sold me to a fishing boat"
+    assert engine.find_danger(joke).doubted

@@ -9,7 +9,9 @@ Signal syntax (``docs/content-format.md`` explains it to editors):
 * words are compared after normalisation: lower case, Zawgyi converted to
   Unicode, digits of every script as 0-9, Vietnamese tone marks and the marks
   languages.yaml calls optional (Thai and Lao tone marks) ignored (workers
-  often leave them out);
+  often leave them out) - but a Vietnamese word typed with marks that differ
+  from a signal's is another word ("vợ ơi", my love, is not "vỡ ối", waters
+  broken), so such a word matches only a signal written bare;
 * ``*`` on its own between words: up to three other words may stand there
   (in scripts written without spaces, languages.yaml's ``spaces: false`` -
   Thai, Lao, Khmer, Burmese: up to 12 letters);
@@ -27,6 +29,7 @@ a real signal elsewhere in the same message still does.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +62,24 @@ def fold_message(norm: NormalizedText, scripts: Scripts) -> list[str]:
     return [reading.translate(marks) for reading in norm.folded if reading]
 
 
+def _readings(norm: NormalizedText, scripts: Scripts
+              ) -> list[tuple[list[str], list[str] | None]]:
+    """``fold_message`` as tokens, each reading with its tokens as typed when Vietnamese
+    marks were typed (None when none were, or the two do not line up)."""
+    marks = scripts.optional_marks
+    typed: Sequence[str | None] = norm.toned if len(norm.toned) == len(norm.folded) \
+        else [None] * len(norm.folded)
+    found: list[tuple[list[str], list[str] | None]] = []
+    for reading, as_typed in zip(norm.folded, typed, strict=True):
+        if not reading:
+            continue
+        tokens = reading.translate(marks).split()
+        toned = as_typed.split() if as_typed is not None and as_typed != reading else None
+        found.append((tokens, toned if toned is not None and len(toned) == len(tokens)
+                      else None))
+    return found
+
+
 @lru_cache(maxsize=1 << 16)
 def fold_content(text: str, marks: str) -> tuple[str, ...]:
     """``fold_message`` for content (``marks``: the optional marks, as one string), cached:
@@ -79,6 +100,45 @@ def _marks_table(marks: str) -> dict[int, None]:
     return dict.fromkeys(map(ord, marks))
 
 
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Vietnamese: ` ´ ~ hook, dot below
+_HATS = frozenset("\u0302\u0306\u031b")                # ^ breve horn: â ă ê ô ơ ư
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The Vietnamese marks of one word: its tone (None: the level tone, unmarked) and,
+    letter by letter, its hat (^, breve, horn) or đ. Workers leave marks out, so a mark
+    missing from a typed word never counts; a typed mark that differs does ("vợ ơi",
+    "my love", is not "vỡ ối", waters broken; "bí danh", an alias, is not "bị đánh",
+    beaten)."""
+
+    tone: str | None
+    hats: tuple[str, ...]
+
+    @classmethod
+    def of(cls, word: str) -> _Marks:
+        tone = None
+        hats: list[str] = []
+        for ch in unicodedata.normalize("NFD", word):
+            if ch in _TONES:
+                tone = ch
+            elif ch in _HATS:
+                if hats:
+                    hats[-1] = ch
+            else:
+                hats.append("d" if ch == "đ" else "")
+        return cls(tone, tuple(hats))
+
+    def differ(self, typed: str) -> bool:
+        other = _Marks.of(typed)
+        if other.tone is not None and other.tone != self.tone:
+            return True
+        if len(other.hats) != len(self.hats):  # a typo: only the tone is compared
+            return False
+        return any(mine and mine != theirs for mine, theirs in zip(other.hats, self.hats,
+                                                                   strict=True))
+
+
 @dataclass(frozen=True)
 class _Spaced:
     """A signal in a script with spaces: a sequence of word tests and gaps."""
@@ -86,6 +146,9 @@ class _Spaced:
     words: tuple[str, ...]
     prefix: tuple[bool, ...]
     gap_before: tuple[bool, ...]
+    # Per word, its Vietnamese marks when the signal was written with them (None:
+    # written bare, or no such word): see ``_Marks``.
+    marks: tuple[_Marks | None, ...] = ()
 
     @cached_property
     def required(self) -> frozenset[str]:
@@ -93,20 +156,23 @@ class _Spaced:
         return frozenset(w for w, p in zip(self.words, self.prefix, strict=True)
                          if not p and len(w) < _FUZZY_MIN and w != AGE)
 
-    def matches(self, tokens: Sequence[str]) -> bool:
+    def matches(self, tokens: Sequence[str], toned: Sequence[str] | None = None) -> bool:
         """Whether ``spans`` would find any: stops at the first."""
-        return any(self._match_from(tokens, start, 0) is not None
+        return any(self._match_from(tokens, toned, start, 0) is not None
                    for start in range(len(tokens)))
 
-    def spans(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
+    def spans(self, tokens: Sequence[str], toned: Sequence[str] | None = None
+              ) -> list[tuple[int, int]]:
+        """``toned``: the same tokens with their Vietnamese marks as typed (or None)."""
         found = []
         for start in range(len(tokens)):
-            end = self._match_from(tokens, start, 0)
+            end = self._match_from(tokens, toned, start, 0)
             if end is not None:
                 found.append((start, end))
         return found
 
-    def _match_from(self, tokens: Sequence[str], pos: int, k: int) -> int | None:
+    def _match_from(self, tokens: Sequence[str], toned: Sequence[str] | None, pos: int,
+                    k: int) -> int | None:
         if k == len(self.words):
             return pos
         reach = _GAP_WORDS if (k and self.gap_before[k]) else 0
@@ -114,8 +180,9 @@ class _Spaced:
             i = pos + skip
             if i >= len(tokens):
                 return None
-            if self._word_ok(tokens[i], k):
-                end = self._match_from(tokens, i + 1, k + 1)
+            if self._word_ok(tokens[i], k) and not (
+                    toned is not None and self.marks and self._marks_differ(toned[i], k)):
+                end = self._match_from(tokens, toned, i + 1, k + 1)
                 if end is not None:
                     return end
         return None
@@ -132,6 +199,12 @@ class _Spaced:
             return True
         return len(word) >= _FUZZY_MIN and abs(len(token) - len(word)) <= 1 \
             and Levenshtein.distance(token, word, score_cutoff=1) <= 1
+
+    def _marks_differ(self, token: str, k: int) -> bool:
+        """Whether the marks typed on ``token`` make it another word than the signal's
+        ``k``-th: "vợ" is not "vỡ", though both are "vo" bare."""
+        marks = self.marks[k]
+        return marks is not None and not self.prefix[k] and marks.differ(token)
 
 
 @dataclass(frozen=True)
@@ -217,6 +290,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
     # Normalise each word on its own so '*' survives (normalisation drops symbols).
     marks = scripts.optional_marks_key
     words: list[str] = []
+    toned: list[str] = []  # each word with its Vietnamese marks, as written
     prefix: list[bool] = []
     gap: list[bool] = []
     pending_gap = False
@@ -226,6 +300,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
             continue
         if word == AGE:
             words.append(AGE)
+            toned.append(AGE)
             prefix.append(False)
             gap.append(pending_gap)
             pending_gap = False
@@ -234,8 +309,10 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
         if not folded:
             continue
         pieces = folded[0].split()
+        with_marks = normalize_content(word.rstrip("*")).toned[0].split()
         for j, piece in enumerate(pieces):
             words.append(piece)
+            toned.append(with_marks[j] if len(with_marks) == len(pieces) else piece)
             prefix.append(word.endswith("*") and j == len(pieces) - 1)
             gap.append(pending_gap and j == 0)
         pending_gap = False
@@ -248,7 +325,12 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
                 unspaced.append("*")
             unspaced.append(w)
         return _unspaced(unspaced)
-    return _Spaced(tuple(words), tuple(prefix), tuple(gap))
+    # Written with Vietnamese marks: typed marks that differ make another word. A signal
+    # written bare ("bi danh") matches whatever marks are typed.
+    written_with_marks = any(t != w for t, w in zip(toned, words, strict=True))
+    return _Spaced(tuple(words), tuple(prefix), tuple(gap),
+                   tuple(_Marks.of(t) if t != AGE else None for t in toned)
+                   if written_with_marks else ())
 
 
 def _deletions(word: str) -> set[str]:
@@ -341,10 +423,12 @@ class _Signals:
                 found[id(signal)] = signal
         return list(found.values())
 
-    def blank(self, tokens: list[str], deletions: _Deletions) -> str:
-        """Blank every match in ``tokens`` (in place), then in their unspaced form."""
+    def blank(self, tokens: list[str], deletions: _Deletions,
+              toned: list[str] | None = None) -> str:
+        """Blank every match in ``tokens`` (in place), then in their unspaced form.
+        ``toned``: the tokens with the Vietnamese marks typed, if any were."""
         for idiom in self._spaced_for(set(tokens), deletions):
-            for start, end in idiom.spans(tokens):
+            for start, end in idiom.spans(tokens, toned):
                 tokens[start:end] = [_BLANK] * (end - start)
         compact = _compact(tokens)
         for script in self.scripts.scripts_in(compact):
@@ -422,6 +506,7 @@ class _Message:
     tokens: list[str]
     words: set[str]
     compact: str
+    toned: list[str] | None = None  # the tokens with their Vietnamese marks, if typed
 
     @cached_property
     def letter_keys(self) -> set[str]:
@@ -476,7 +561,7 @@ class _Categories:
                         found.add(k)
         for k, spaced in self._spaced_for(message.words, deletions):
             if k not in found and k not in known and spaced.required <= message.words \
-                    and spaced.matches(message.tokens):
+                    and spaced.matches(message.tokens, message.toned):
                 found.add(k)
         return found
 
@@ -520,8 +605,8 @@ class DangerDetector:
         normalises a message once for this check and matching)."""
         deletions = _Deletions()
         held: set[int] = set()
-        for reading in fold_message(norm, self._scripts):
-            tokens = reading.split()
-            compact = self._idioms.blank(tokens, deletions)
-            held |= self._lookup.held(_Message(tokens, set(tokens), compact), deletions, held)
+        for tokens, toned in _readings(norm, self._scripts):
+            compact = self._idioms.blank(tokens, deletions, toned)
+            held |= self._lookup.held(_Message(tokens, set(tokens), compact, toned),
+                                      deletions, held)
         return [cid for k, (cid, _) in enumerate(self._categories) if k in held]

@@ -42,6 +42,33 @@ def test_signal_syntax(signal: str, message: str, hit: bool) -> None:
     assert (found == ["danger"]) is hit
 
 
+@pytest.mark.parametrize(("signal", "message", "hit"), [
+    # Marks typed that differ make another word: "vợ ơi" (my love) is not "vỡ ối".
+    ("vỡ ối", "vợ ơi anh về chưa", False),
+    ("vỡ ối", "vo oi anh ve chua", True),        # typed bare: it may be either
+    ("vỡ ối", "vỡ ối rồi", True),
+    ("vỡ ối", "vỡ ôi rồi", True),                # a mark left out counts for nothing
+    ("bị đánh", "bí danh của em là gì", False),  # an alias, not beaten
+    ("bị đánh", "tôi bị đánh", True),
+    ("bị đánh", "toi bi đanh", True),             # the tone left out, đ typed
+    ("bị đánh", "tôi bị danh", True),             # đ typed as d
+    ("bi danh", "bí danh của em là gì", True),   # a signal written bare: no marks compared
+    ("bắt * tiếp khách", "nợ 40 ngàn bạt, phải tiếp khách", False),  # baht, not forced
+    ("khóa cửa", "họ khoá cửa ngoài", True),      # the old place of the tone mark
+    ("đánh*", "bị đánh đập", True),               # a word start: only its letters count
+])
+def test_vietnamese_marks_typed_must_agree(signal: str, message: str, hit: bool) -> None:
+    found = detector({"danger": [signal]}).detect(message)
+    assert (found == ["danger"]) is hit
+
+
+def test_an_idiom_with_marks_blanks_only_its_own_words() -> None:
+    """'chống nắng' (sunscreen) once hid 'phỏng nặng' (a severe burn), one typo away."""
+    found = detector({"medical": ["phỏng nặng"]}, ["chống nắng"])
+    assert found.detect("bị phỏng nặng ở tay") == ["medical"]
+    assert found.detect("kem chống nắng nào tốt") == []
+
+
 def test_zawgyi_message_matches_a_unicode_signal() -> None:
     from myanmar.converter import convert
 

@@ -414,8 +414,7 @@ class _Signals:
                    _frozen(by_key), expressions, scripts, _lengths(prefix))
 
     def _spaced_for(self, words: set[str], deletions: _Deletions) -> list[_Spaced]:
-        """The spaced signals filed under a key ``words`` hold, each once, in the order
-        their keys are met (blanking idioms in this order must not change)."""
+        """The spaced signals filed under a key ``words`` hold, each once."""
         found: dict[int, _Spaced] = {id(s): s for s in self.always}  # by id: filed twice
         for group in _filed_under(words, deletions, self.exact, self.fuzzy, self.prefix,
                                   self.prefix_lengths):
@@ -427,9 +426,13 @@ class _Signals:
               toned: list[str] | None = None) -> str:
         """Blank every match in ``tokens`` (in place), then in their unspaced form.
         ``toned``: the tokens with the Vietnamese marks typed, if any were."""
-        for idiom in self._spaced_for(set(tokens), deletions):
-            for start, end in idiom.spans(tokens, toned):
-                tokens[start:end] = [_BLANK] * (end - start)
+        # Every idiom is found in the message as typed, then all are blanked: one
+        # blanked first must not stop another that overlaps it ("rats eat" would
+        # leave "rat poison" of "rat poison, rats eat our rice" standing).
+        spans = [span for idiom in self._spaced_for(set(tokens), deletions)
+                 for span in idiom.spans(tokens, toned)]
+        for start, end in spans:
+            tokens[start:end] = [_BLANK] * (end - start)
         compact = _compact(tokens)
         for script in self.scripts.scripts_in(compact):
             if script in self.joined:

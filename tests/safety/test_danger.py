@@ -69,6 +69,16 @@ def test_an_idiom_with_marks_blanks_only_its_own_words() -> None:
     assert found.detect("kem chống nắng nào tốt") == []
 
 
+def test_overlapping_idioms_are_all_blanked() -> None:
+    """Found in the terminal chat: 'rats eat' blanked first left 'rat poison' of
+    "rat poison * rats" standing, and a worker asking where to buy poison for the
+    rats got the self-harm reply."""
+    text = "where to buy rat poison, rats eat our rice"
+    for idioms in (["rats eat", "rat poison * rats"], ["rat poison * rats", "rats eat"]):
+        assert detector({"self_harm": ["rat poison"]}, idioms).detect(text) == []
+    assert detector({"self_harm": ["rat poison"]}, ["rats eat"]).detect(text) == ["self_harm"]
+
+
 def test_zawgyi_message_matches_a_unicode_signal() -> None:
     from myanmar.converter import convert
 

@@ -408,7 +408,8 @@ class _Signals:
             by_script: dict[str, list[str]] = {}
             for signal in unspaced:
                 by_script.setdefault(scripts.script_of(signal.source), []).append(signal.source)
-            expressions = {script: re.compile("|".join(f"(?:{p})" for p in group))
+            expressions = {script: re.compile("(?=(" + "|".join(f"(?:{p})" for p in group)
+                                              + "))")
                            for script, group in by_script.items()}
         return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always),
                    _frozen(by_key), expressions, scripts, _lengths(prefix))
@@ -436,8 +437,13 @@ class _Signals:
         compact = _compact(tokens)
         for script in self.scripts.scripts_in(compact):
             if script in self.joined:
-                compact = self.joined[script].sub(lambda m: _BLANK * len(m.group(0)),
-                                                    compact)
+                # A match starting at every place (the expression looks ahead), so
+                # idioms that overlap are all found, as above.
+                letters = list(compact)
+                for found in self.joined[script].finditer(compact):
+                    start, end = found.span(1)
+                    letters[start:end] = _BLANK * (end - start)
+                compact = "".join(letters)
         return compact
 
 

@@ -79,6 +79,15 @@ def test_overlapping_idioms_are_all_blanked() -> None:
     assert detector({"self_harm": ["rat poison"]}, ["rats eat"]).detect(text) == ["self_harm"]
 
 
+def test_overlapping_idioms_are_all_blanked_in_scripts_without_spaces() -> None:
+    """One expression finds the idioms of a script: it looks at every place, so
+    'ดูมวย' (watching boxing) found first does not hide 'มวยตีหัว' inside it."""
+    text = "เมื่อคืนดูมวยตีหัวกันสนุก"
+    found = detector({"violence": ["ตีหัว"]}, ["ดูมวย", "มวยตีหัว"])
+    assert found.detect(text) == []
+    assert detector({"violence": ["ตีหัว"]}, ["ดูมวย"]).detect(text) == ["violence"]
+
+
 def test_zawgyi_message_matches_a_unicode_signal() -> None:
     from myanmar.converter import convert
 

@@ -290,7 +290,6 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
     # Normalise each word on its own so '*' survives (normalisation drops symbols).
     marks = scripts.optional_marks_key
     words: list[str] = []
-    toned: list[str] = []  # each word with its Vietnamese marks, as written
     prefix: list[bool] = []
     gap: list[bool] = []
     pending_gap = False
@@ -300,7 +299,6 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
             continue
         if word == AGE:
             words.append(AGE)
-            toned.append(AGE)
             prefix.append(False)
             gap.append(pending_gap)
             pending_gap = False
@@ -309,10 +307,8 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
         if not folded:
             continue
         pieces = folded[0].split()
-        with_marks = normalize_content(word.rstrip("*")).toned[0].split()
         for j, piece in enumerate(pieces):
             words.append(piece)
-            toned.append(with_marks[j] if len(with_marks) == len(pieces) else piece)
             prefix.append(word.endswith("*") and j == len(pieces) - 1)
             gap.append(pending_gap and j == 0)
         pending_gap = False
@@ -325,12 +321,36 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
                 unspaced.append("*")
             unspaced.append(w)
         return _unspaced(unspaced)
-    # Written with Vietnamese marks: typed marks that differ make another word. A signal
-    # written bare ("bi danh") matches whatever marks are typed.
-    written_with_marks = any(t != w for t, w in zip(toned, words, strict=True))
     return _Spaced(tuple(words), tuple(prefix), tuple(gap),
-                   tuple(_Marks.of(t) if t != AGE else None for t in toned)
-                   if written_with_marks else ())
+                   () if raw.isascii() else _marks_of(raw, words, marks))
+
+
+def _marks_of(raw: str, words: list[str], marks: str) -> tuple[_Marks | None, ...]:
+    """Each word's Vietnamese marks, word for word as ``compile_signal`` reads them,
+    when the signal was written with any: typed marks that differ make another word.
+    A signal written bare ("bi danh") matches whatever marks are typed (empty)."""
+    toned: list[str] = []
+    for word in raw.split():
+        if word in ("*", AGE):
+            toned += [AGE] if word == AGE else []
+            continue
+        text = word.rstrip("*")
+        folded = fold_content(text, marks)
+        if not folded:
+            continue
+        pieces = folded[0].split()
+        as_written = normalize_content(text).toned[0].split()
+        toned += as_written if len(as_written) == len(pieces) else pieces
+    if toned == words:
+        return ()
+    return tuple(_content_marks(t) if t != AGE else None for t in toned)
+
+
+@lru_cache(maxsize=1 << 14)
+def _content_marks(word: str) -> _Marks:
+    """``_Marks.of`` a signal's word, cached: signals share most of their words (never
+    used for messages, which are not kept, even in memory)."""
+    return _Marks.of(word)
 
 
 def _deletions(word: str) -> set[str]:

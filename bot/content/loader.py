@@ -193,6 +193,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     not_danger: dict[str, tuple[str, ...]] = {}
     stories: dict[str, tuple[str, ...]] = {}
     serious: dict[str, tuple[str, ...]] = {}
+    lessons: dict[str, tuple[str, ...]] = {}
     danger_examples: dict[str, dict[str, tuple[str, ...]]] = {}
     safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
@@ -214,7 +215,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         phrases = _load_danger_texts(ld, folder, lang, danger, contacts, scripts)
         danger_texts[lang] = phrases.replies
         not_danger[lang], stories[lang] = phrases.not_danger, phrases.stories
-        serious[lang] = phrases.serious
+        serious[lang], lessons[lang] = phrases.serious, phrases.lessons
         if phrases.safety_line:
             safety_lines[lang] = phrases.safety_line
         danger_examples[lang] = _load_danger_examples(ld, folder, danger)
@@ -237,6 +238,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         not_danger=not_danger,
         stories=stories,
         serious=serious,
+        lessons=lessons,
         danger_examples=danger_examples,
         safety_lines=safety_lines,
         writing=writing,
@@ -617,13 +619,15 @@ class _DangerLanguage:
     not_danger: tuple[str, ...] = ()
     stories: tuple[str, ...] = ()
     serious: tuple[str, ...] = ()
+    lessons: tuple[str, ...] = ()
     safety_line: str | None = None
 
 
 # Lists of phrases in _danger.yaml besides the categories, and what they are for.
 _PHRASE_LISTS = {"not_danger": "everyday idioms whose words never count as danger",
                  "stories": "words that show a message tells of a film, a game, a match",
-                 "serious": "words that say a message is no joke ('not joking', 'it is real')"}
+                 "serious": "words that say a message is no joke ('not joking', 'it is real')",
+                 "lessons": "words that show a message tells of a class, a training, a lesson"}
 
 
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
@@ -639,11 +643,11 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     from bot.safety.stories import story_word_problem
 
     check = {"not_danger": signal_problem, "stories": story_word_problem,
-             "serious": story_word_problem}
+             "serious": story_word_problem, "lessons": story_word_problem}
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
                           "one entry per danger category, 'not_danger', 'stories', "
-                          "'serious' and 'safety_line'", required=categories is not None)
+                          "'serious', 'lessons' and 'safety_line'", required=categories is not None)
     found = _DangerLanguage()
     if doc is None:
         return found
@@ -700,7 +704,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
         ld.problem(path, 1, f"missing '{SAFETY_LINE}': the one line of danger numbers "
                    "shown under every reply where the bot is unsure what was meant")
     found.not_danger, found.stories = tuple(phrases["not_danger"]), tuple(phrases["stories"])
-    found.serious = tuple(phrases["serious"])
+    found.serious, found.lessons = tuple(phrases["serious"]), tuple(phrases["lessons"])
     return found
 
 

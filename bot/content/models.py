@@ -168,6 +168,9 @@ class DangerCategory(_Strict):
     # True: a message that also tells of a film, a game, a match (the language's
     # ``stories`` words) is doubted, not given this category's reply.
     stories_doubt: bool = False
+    # True: a message that tells of a class, a training, a history lesson (the
+    # language's ``lessons`` words) is doubted, not given this category's reply.
+    lessons_doubt: bool = False
 
 
 class DangerFile(_Strict):

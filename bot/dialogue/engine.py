@@ -663,6 +663,8 @@ def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:
     """Story words of every language: a Lao worker may write of a Thai film."""
     words = [word for words in content.stories.values() for word in words]
     serious = [word for words in content.serious.values() for word in words]
+    lessons = [word for words in content.lessons.values() for word in words]
     return StoryDoubt(words, [c.id for c in content.danger_categories if c.stories_doubt],
-                      scripts, content.laughter, serious)
+                      scripts, content.laughter, serious,
+                      lessons, [c.id for c in content.danger_categories if c.lessons_doubt])
 

@@ -103,16 +103,22 @@ class StoryDoubt:
 
     def __init__(self, words: Iterable[str], categories: Iterable[str],
                  scripts: Scripts | None = None, laughter: Iterable[str] = (),
-                 serious: Iterable[str] = ()) -> None:
+                 serious: Iterable[str] = (), lessons: Iterable[str] = (),
+                 lesson_categories: Iterable[str] = ()) -> None:
         """``categories``: those a story doubts (``stories_doubt``). Self-harm and
         injuries are never among them in the shipped content: a worker can lose
         everything on bets, a friend can collapse while gaming. ``serious``: words
         that say the message is no joke ("not joking", "but it is real"): a worker
-        who writes them is believed, whatever story or laugh comes with them."""
+        who writes them is believed, whatever story or laugh comes with them.
+        ``lessons``: words that show the message tells of a class, a training, a
+        history lesson or an exam ("first aid class today, we learned to stop
+        bleeding"): they doubt the signals of ``lesson_categories``."""
         self._categories = frozenset(categories)
         scripts = scripts or default_scripts()
         self._words = _Words(words, scripts)
         self._serious = _Words(serious, scripts)
+        self._lessons = _Words(lessons, scripts)
+        self._lesson_categories = frozenset(lesson_categories)
         laughs = [raw.strip() for raw in laughter if not laugh_problem(raw)]
         self._emoji = tuple(raw for raw in laughs if _is_symbol(raw))
         self._laughs = tuple(raw.lower() for raw in laughs if not _is_symbol(raw))
@@ -120,9 +126,12 @@ class StoryDoubt:
     def doubts(self, text: str, norm: NormalizedText, categories: Iterable[str]) -> bool:
         """``text``: the message as typed (emoji are gone from ``norm``)."""
         found = set(categories)
-        return bool(found) and found <= self._categories and (
-            self._words.held_by(norm) or self._laughs_in(text, norm)) \
-            and not self.insists(norm)
+        if not found or self.insists(norm):
+            return False
+        if found <= self._categories and (self._words.held_by(norm)
+                                          or self._laughs_in(text, norm)):
+            return True
+        return found <= self._lesson_categories and self._lessons.held_by(norm)
 
     def insists(self, norm: NormalizedText) -> bool:
         """Whether the message says it is no joke ("not joking", "this is real")."""

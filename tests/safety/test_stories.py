@@ -93,15 +93,17 @@ def test_a_film_told_gets_the_usual_answer_with_the_numbers(brain: Brain) -> Non
     assert [e.topic for e in real.events if e.kind == "danger"] == ["trafficking"]
 
 
-def test_no_danger_message_of_the_dev_sets_is_doubted_by_a_story_or_a_laugh(
+def test_no_danger_message_of_the_dev_sets_is_doubted_by_a_story_a_laugh_or_a_lesson(
         brain: Brain) -> None:
     """Why stories and laughter may doubt: up to dev18 no danger message held a story
     word or laughed (2,244 of them). dev19 was written to: of its 90 danger messages,
     10 did ("haha everyone thinks I am fine but ..."): 8 of self-harm and injuries,
     which are never doubted, and 2 of trafficking that say it is real ("like a jail
     movie haha but real"), which are believed. Of 2,779 look-alikes, 495 held a story
-    word or laughed. A word added that a worker in danger writes ("song":
-    Vietnamese 'sống', to live) fails here."""
+    word or laughed. Lessons too (a class, a training, a history lesson): no danger
+    message of dev to dev23 holds one ('volunteer' is none: volunteers report what
+    they saw). A word added that a worker in danger writes ("song": Vietnamese
+    'sống', to live) fails here."""
     stories = brain.engine.stories
     doubted = []
     for path in sorted(DATA.glob("danger_dev*.jsonl")):
@@ -125,6 +127,26 @@ def test_a_message_that_says_it_is_real_is_believed(text: str, doubted: bool) ->
     stories = StoryDoubt(["movie", "หนัง"], DOUBTED, laughter=LAUGHTER,
                          serious=["but real", "not joking", "แต่จริงๆคือ"])
     assert stories.doubts(text, normalize(text), ["trafficking"]) is doubted
+
+
+@pytest.mark.parametrize(("text", "categories", "doubted"), [
+    ("first aid class today, we learned how to stop the bleeding", ["medical"], True),
+    ("history class: when did thailand abolish slavery", ["trafficking"], True),
+    ("fell from a ladder last year, broke my leg, already healed, can i claim",
+     ["medical"], True),
+    # Self-harm is never doubted; a lesson word beside another category's signal neither.
+    ("after the first aid class i want to die", ["self_harm"], False),
+    ("first aid class, my friend collapsed, i want to die", ["medical", "self_harm"], False),
+    ("my friend fell from the scaffold, he is not moving", ["medical"], False),  # no lesson
+    ("first aid class? no, it is real, he is bleeding, not joking", ["medical"], False),
+])
+def test_a_lesson_doubts_only_the_categories_it_may(text: str, categories: list[str],
+                                                   doubted: bool) -> None:
+    """dev23: 7 of its 150 look-alikes were classes, trainings and history lessons."""
+    stories = StoryDoubt(["movie"], DOUBTED, laughter=LAUGHTER, serious=["not joking"],
+                         lessons=["first aid class", "history class", "already healed"],
+                         lesson_categories=["medical", *DOUBTED])
+    assert stories.doubts(text, normalize(text), categories) is doubted
 
 
 def test_a_message_that_says_it_is_real_is_not_doubted_by_the_examples_either(

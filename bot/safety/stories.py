@@ -53,12 +53,13 @@ def _is_symbol(raw: str) -> bool:
 
 
 def story_word_problem(raw: str, scripts: Scripts | None = None) -> str | None:
-    """Why ``raw`` cannot be a story word, in words an editor understands; None if fine."""
+    """Why ``raw`` cannot be a story, serious or lesson word, in words an editor
+    understands; None if fine."""
     scripts = scripts or default_scripts()
     if "*" in raw or "{" in raw:
-        return "story words match exactly: no '*' and no placeholders"
+        return "words in this list match exactly: no '*' and no placeholders"
     if not fold_content(raw, scripts.optional_marks_key):
-        return "a story word needs letters, not only punctuation"
+        return "a word in this list needs letters, not only punctuation"
     return None
 
 

@@ -69,9 +69,9 @@ def test_laughter_doubts_only_the_categories_it_may(stories: StoryDoubt, text: s
 
 @pytest.mark.parametrize(("word", "problem"), [
     ("movie", None),
-    ("movie*", "story words match exactly: no '*' and no placeholders"),
-    ("{age} film", "story words match exactly: no '*' and no placeholders"),
-    ("!!", "a story word needs letters, not only punctuation"),
+    ("movie*", "words in this list match exactly: no '*' and no placeholders"),
+    ("{age} film", "words in this list match exactly: no '*' and no placeholders"),
+    ("!!", "a word in this list needs letters, not only punctuation"),
 ])
 def test_story_word_problems(word: str, problem: str | None) -> None:
     assert story_word_problem(word) == problem

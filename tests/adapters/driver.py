@@ -15,7 +15,7 @@ from bot.adapters.telegram.application import App, build_application, service_of
 from bot.adapters.telegram.runner import running
 from bot.brain import BrainHolder
 from bot.config import Settings
-from bot.storage import Repository
+from bot.storage import Repository, UserRecord
 from tests.fakes.bot_api import Call, FakeBotAPI
 from tests.fakes.updates import Updates
 
@@ -60,6 +60,14 @@ def repo_of(app: App) -> Repository:
     repo = service_of(app).repo
     assert repo is not None
     return repo
+
+
+async def stored_user(app: App, user_id: int) -> UserRecord | None:
+    """The user's record as the database holds it once the waiting state is written:
+    with SQLite, state is written in batches a tenth of a second after a change, so
+    reading the repository at once raced the batch (a test failed now and then)."""
+    await service_of(app).sessions.flush()
+    return await repo_of(app).get_user(user_id)
 
 
 class Chat:

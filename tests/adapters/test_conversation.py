@@ -30,6 +30,7 @@ from tests.adapters.driver import (
     pick_language,
     repo_of,
     sent,
+    stored_user,
 )
 from tests.adapters.samples import answered_example, did_you_mean_text, out_of_scope_text
 from tests.fakes.bot_api import FakeBotAPI
@@ -83,7 +84,7 @@ async def test_start_picker_menu_area_topic_related_back(
     assert menu.params["message_id"] == message_id(picker)
     chosen = expect(brain, ButtonInput(f"l:{lang}"))
     assert menu.text == chosen.replies[0].text
-    stored = await repo_of(app).get_user(user.user_id)
+    stored = await stored_user(app, user.user_id)
     assert stored is not None and stored.language == lang
 
     area = brain.content.areas[0]
@@ -106,7 +107,7 @@ async def test_start_picker_menu_area_topic_related_back(
     related_answer = sent(calls)
     assert [c.text for c in related_answer] == texts(brain, expect(brain, ButtonInput(related),
                                                                    lang))
-    stored = await repo_of(app).get_user(user.user_id)
+    stored = await stored_user(app, user.user_id)
     assert stored is not None and stored.last_topic == related.removeprefix("t:")
 
     back = next(d for d in related_answer[-1].button_data() if d.startswith("a:"))
@@ -293,14 +294,14 @@ async def test_forget_then_start_starts_clean(app: App, fake: FakeBotAPI, update
     brain = holder.brain
     user = chat(fake, updates, lang)
     await pick_language(user, lang)
-    assert await repo_of(app).get_user(user.user_id) is not None
+    assert await stored_user(app, user.user_id) is not None
     flood = service_of(app).flood
     assert flood is not None and user.user_id in flood
 
     calls = await user.send("/forget")
     [confirmation] = sent(calls)
     assert confirmation.text == expect(brain, CommandInput("forget"), lang).replies[0].text
-    assert await repo_of(app).get_user(user.user_id) is None
+    assert await stored_user(app, user.user_id) is None
     assert user.user_id not in flood, "not even the flood counter is kept"
 
     calls = await user.send("/start")

@@ -559,7 +559,9 @@ def hidden_signal_problems(result: LoadResult) -> list[Problem]:
     each named with the idiom that hides it. A signal is tried on its own words,
     with nothing in its gaps ('*'), its word starts whole ('beat*': "beat") and a
     child's age for {age}. Run by validate and before a reload goes live, not at
-    start-up (it builds the danger detector once more, about half a second)."""
+    start-up (it builds the danger detector once more, about half a second; a
+    signal that fails is tried once more alone, to tell a hidden signal from one
+    that forgives a typo and so is not its own words' match)."""
     from bot.matching.scripts import Scripts
     from bot.safety.danger import DangerDetector
 
@@ -576,12 +578,12 @@ def hidden_signal_problems(result: LoadResult) -> list[Problem]:
         by_category.setdefault(cid, []).append(text)
     everything = DangerDetector(sorted(by_category), by_category,
                                 [text for text, _ in idioms], scripts)
-    bare = DangerDetector(sorted(by_category), by_category, [], scripts)
     problems = []
     for cid, text, (path, line) in signals:
         words = _own_words(text)
         # Not blanked, or not its own match anyway (a typo-forgiving word, say).
-        if cid in everything.detect(words) or cid not in bare.detect(words):
+        if cid in everything.detect(words) \
+                or not DangerDetector([cid], {cid: [text]}, [], scripts).detect(words):
             continue
         for idiom, (idiom_path, idiom_line) in idioms:  # rare: which idiom hides it
             if not DangerDetector([cid], {cid: [text]}, [idiom], scripts).detect(words):

@@ -171,7 +171,7 @@ class Engine:
         categories = self.danger.detect_normalized(norm)
         # A worker who writes that it is no joke is believed, story, laugh or not.
         doubted = bool(categories) and not self.stories.insists(norm) and (
-            self.stories.doubts(text, norm, categories)
+            self.stories.tells(text, norm, categories)
             or self.danger_examples.doubts(text, norm))
         if categories and not doubted:
             return DangerFinding(categories, by_signals=True)

@@ -290,6 +290,9 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
     # Normalise each word on its own so '*' survives (normalisation drops symbols).
     marks = scripts.optional_marks_key
     words: list[str] = []
+    # Each word as written, Vietnamese marks kept: only a signal with letters beyond
+    # ASCII can have any (the others skip the work, at start-up).
+    toned: list[str] | None = None if raw.isascii() else []
     prefix: list[bool] = []
     gap: list[bool] = []
     pending_gap = False
@@ -299,6 +302,8 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
             continue
         if word == AGE:
             words.append(AGE)
+            if toned is not None:
+                toned.append(AGE)
             prefix.append(False)
             gap.append(pending_gap)
             pending_gap = False
@@ -307,6 +312,9 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
         if not folded:
             continue
         pieces = folded[0].split()
+        if toned is not None:
+            as_written = normalize_content(word.rstrip("*")).toned[0].split()
+            toned += as_written if len(as_written) == len(pieces) else pieces
         for j, piece in enumerate(pieces):
             words.append(piece)
             prefix.append(word.endswith("*") and j == len(pieces) - 1)
@@ -321,29 +329,11 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
                 unspaced.append("*")
             unspaced.append(w)
         return _unspaced(unspaced)
+    # Written bare ("bi danh"), a signal matches whatever marks are typed: no marks.
+    written_with_marks = toned is not None and toned != words
     return _Spaced(tuple(words), tuple(prefix), tuple(gap),
-                   () if raw.isascii() else _marks_of(raw, words, marks))
-
-
-def _marks_of(raw: str, words: list[str], marks: str) -> tuple[_Marks | None, ...]:
-    """Each word's Vietnamese marks, word for word as ``compile_signal`` reads them,
-    when the signal was written with any: typed marks that differ make another word.
-    A signal written bare ("bi danh") matches whatever marks are typed (empty)."""
-    toned: list[str] = []
-    for word in raw.split():
-        if word in ("*", AGE):
-            toned += [AGE] if word == AGE else []
-            continue
-        text = word.rstrip("*")
-        folded = fold_content(text, marks)
-        if not folded:
-            continue
-        pieces = folded[0].split()
-        as_written = normalize_content(text).toned[0].split()
-        toned += as_written if len(as_written) == len(pieces) else pieces
-    if toned == words:
-        return ()
-    return tuple(_content_marks(t) if t != AGE else None for t in toned)
+                   tuple(_content_marks(t) if t != AGE else None for t in toned or ())
+                   if written_with_marks else ())
 
 
 @lru_cache(maxsize=1 << 14)
@@ -476,14 +466,11 @@ _NUMBER_BREAK = "\u2063"
 def _compact(tokens: Sequence[str]) -> str:
     """``tokens`` without the spaces between them, as unspaced signals read a message,
     but two numbers kept apart."""
-    compact = "".join(tokens)
-    if not any(a[-1:].isdigit() and b[:1].isdigit() for a, b in pairwise(tokens)):
-        return compact
-    parts = [tokens[0]]
-    for a, b in pairwise(tokens):
-        if a[-1:].isdigit() and b[:1].isdigit():
+    parts = list(tokens[:1])
+    for before, token in pairwise(tokens):
+        if before[-1:].isdigit() and token[:1].isdigit():
             parts.append(_NUMBER_BREAK)
-        parts.append(b)
+        parts.append(token)
     return "".join(parts)
 
 

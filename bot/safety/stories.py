@@ -126,8 +126,13 @@ class StoryDoubt:
 
     def doubts(self, text: str, norm: NormalizedText, categories: Iterable[str]) -> bool:
         """``text``: the message as typed (emoji are gone from ``norm``)."""
+        return self.tells(text, norm, categories) and not self.insists(norm)
+
+    def tells(self, text: str, norm: NormalizedText, categories: Iterable[str]) -> bool:
+        """``doubts``, whatever serious words the message holds (a caller that asks
+        ``insists`` itself: it also lifts the examples' doubt)."""
         found = set(categories)
-        if not found or self.insists(norm):
+        if not found:
             return False
         if found <= self._categories and (self._words.held_by(norm)
                                           or self._laughs_in(text, norm)):

@@ -13,15 +13,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.build_cache import BuildCache
 from bot.content.loader import LoadResult, hidden_signal_problems, load_content
 from bot.content.problems import Problem
 from bot.content.tree import ContentTree
-from bot.dialogue.engine import Engine
+from bot.dialogue.engine import Engine, danger_detector
 from bot.i18n.catalogs import Catalogs
 from bot.matching.index import MatchIndex
 from bot.matching.matcher import Matcher
 from bot.matching.normalize import normalize_key
 from bot.reminders.texts import ReminderTexts, load_reminder_texts
+from bot.safety.danger import DangerDetector
 
 __all__ = ["Brain", "BrainHolder", "ContentError", "default_paths", "load_brain"]
 
@@ -82,33 +84,69 @@ def check_content(content_dir: Path, catalogue: Path | None = None,
     return LoadResult(result.tree, sorted([*result.problems, *problems]), result.files)
 
 
+@dataclass(frozen=True)
+class _Built:
+    """What content builds before an engine can run: what the start-up cache keeps
+    (bot/build_cache.py), since building it is most of a start."""
+
+    result: LoadResult
+    reminders: ReminderTexts | None = None
+    reminder_problems: list[Problem] = field(default_factory=list)
+    index: MatchIndex | None = None
+    danger: DangerDetector | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # what each step took
+
+
+def _build(content_dir: Path, catalogue: Path | None,
+           reminder_steps: tuple[int, ...] | None) -> _Built:
+    t0 = time.perf_counter()
+    result = load_content(content_dir, catalogue, check_examples=normalize_key)
+    if result.tree is None:
+        return _Built(result)
+    reminders, reminder_problems = load_reminder_texts(content_dir, result.tree,
+                                                       reminder_steps)
+    t1 = time.perf_counter()
+    index = MatchIndex.from_content(result.tree)
+    t2 = time.perf_counter()
+    danger = danger_detector(result.tree, index.scripts)
+    seconds = {"load_validate": t1 - t0, "index": t2 - t1,
+               "danger": time.perf_counter() - t2}
+    return _Built(result, reminders, reminder_problems, index, danger, seconds)
+
+
 def load_brain(content_dir: Path | None = None, locales_dir: Path | None = None,
                strict: bool = False, catalogue: Path | None = None,
                reminder_steps: tuple[int, ...] | None = None,
-               reminder_hours: tuple[int, int] = (8, 20)) -> Brain:
-    """Build a brain. ``strict``: any problem raises ContentError (used by reload)."""
+               reminder_hours: tuple[int, int] = (8, 20),
+               cache: BuildCache | None = None) -> Brain:
+    """Build a brain. ``strict``: any problem raises ContentError (used by reload).
+    ``cache``: where built content is kept between starts (default:
+    ``BuildCache.default()``, see bot/build_cache.py)."""
     default_content, default_locales = default_paths()
     content_dir = content_dir or default_content
     locales_dir = locales_dir or default_locales
     t0 = time.perf_counter()
-    result = load_content(content_dir, catalogue, check_examples=normalize_key)
+    built, cached = (cache or BuildCache.default()).get_or_build(
+        content_dir, lambda: _build(content_dir, catalogue, reminder_steps),
+        extra=(catalogue, reminder_steps))
+    result = built.result
     if result.tree is None:
         raise ContentError(result.problems)
-    reminders, reminder_problems = load_reminder_texts(content_dir, result.tree,
-                                                       reminder_steps)
-    problems = sorted([*result.problems, *reminder_problems])
+    assert built.index is not None
+    problems = sorted([*result.problems, *built.reminder_problems])
     if strict and not problems:  # a reload: what validate checks, before it goes live
         problems = hidden_signal_problems(result)
     t1 = time.perf_counter()
     if strict and problems:
         raise ContentError(problems)
     catalogs = Catalogs(locales_dir, result.tree.languages)
-    index = MatchIndex.from_content(result.tree)
-    matcher = Matcher(index)
-    t2 = time.perf_counter()
-    engine = Engine(result.tree, matcher, catalogs, reminders, reminder_hours)
-    return Brain(result.tree, engine, matcher, catalogs, problems,
-                 {"load_validate": t1 - t0, "index": t2 - t1})
+    matcher = Matcher(built.index)
+    engine = Engine(result.tree, matcher, catalogs, built.reminders, reminder_hours,
+                    built.danger)
+    # How long this start took to have its content built, and how (a build's own
+    # steps, or one figure for the copy read from the cache).
+    timings = {"from_cache": t1 - t0} if cached else built.seconds
+    return Brain(result.tree, engine, matcher, catalogs, problems, timings)
 
 
 class BrainHolder:

@@ -9,6 +9,9 @@ TELEGRAM_BASE_URL           Bot API URL the token is appended to (default Telegr
                             e.g. ``http://127.0.0.1:8081/bot`` for a local/fake server
 DATABASE_PATH               SQLite file (default ``./data/migrant-bot.sqlite3``; folder made)
 CONTENT_DIR, LOCALES_DIR    content and catalogues (default ``./content``, ``./locales``)
+CACHE_DIR                   the start-up cache of built content (bot/build_cache.py; read
+                            there, not here: every command loads content); ``off`` to
+                            build at every start
 BOT_MODE                    ``polling`` (default) or ``webhook``
 WEBHOOK_URL                 public https URL Telegram posts to (webhook mode); its path is
                             also the path the built-in server listens on

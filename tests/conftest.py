@@ -23,6 +23,10 @@ settings.register_profile("repeatable", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+# Every test builds its content (tests/test_build_cache.py tests the start-up cache
+# with folders of its own): no test reads or writes the user's cache.
+os.environ["CACHE_DIR"] = "off"
+
 
 @pytest.fixture(scope="session")
 def brain() -> Brain:

@@ -11,18 +11,19 @@ stderr saying which).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import os
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.config import ConfigError, load_settings
-from bot.storage import Repository, StorageError, open_repository
-from bot.storage.base import utc_today
+# Every command builds its parser from this module, so it imports no more than
+# parsing needs: the settings, storage and asyncio (a fifth of a second) are
+# imported by the commands that use them ("migrant-bot match" starts without).
+if TYPE_CHECKING:
+    from bot.storage import Repository
 
 __all__ = ["RELOAD_TIMEOUT", "add_commands"]
 
@@ -113,6 +114,8 @@ def _report(query: Callable[[Repository], Awaitable[T]]) -> T:
         raise SystemExit(2)
 
     async def run() -> T:
+        from bot.storage import open_repository
+
         repo = await open_repository(database)
         try:
             return await query(repo)
@@ -164,6 +167,8 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     """Print 'topic  language  up  down' lines (with the day counted from, if any)."""
     since: dt.date | None = args.since
     if args.days:
+        from bot.storage.base import utc_today
+
         since = utc_today() - dt.timedelta(days=args.days - 1)
     # Each topic's own first day (--since-reviewed), else one day (or none) for all.
     reviewed = _reviewed_dates(args.content) if args.since_reviewed else None
@@ -210,6 +215,10 @@ def _reviewed_dates(content_dir: Path | None) -> dict[str, dt.date]:
 
 
 def _run(coro: Any) -> Any:
+    import asyncio
+
+    from bot.storage import StorageError
+
     try:
         return asyncio.run(coro)
     except StorageError as exc:
@@ -359,6 +368,8 @@ def _loopback_for(listen: object) -> str | None:
 
 def _database(create_folder: bool = False) -> str | None:
     """Where reports read: DATABASE_URL (PostgreSQL) if set, else DATABASE_PATH."""
+    from bot.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
         if settings.shared_database:
@@ -372,6 +383,8 @@ def _database(create_folder: bool = False) -> str | None:
 def _database_path(create_folder: bool = False) -> Path | None:
     """DATABASE_PATH from the settings (its folder made if asked); None, after one line
     on stderr, when the setting is invalid or the folder cannot be made."""
+    from bot.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
         if create_folder:

@@ -45,7 +45,7 @@ from bot.safety.examples import DangerExamples
 from bot.safety.redact import redact
 from bot.safety.stories import StoryDoubt
 
-__all__ = ["DangerFinding", "Engine"]
+__all__ = ["DangerFinding", "Engine", "danger_detector"]
 
 _SPOKEN = frozenset({"voice", "audio", "video_note"})
 _MAX_TEXT = 1000  # longer messages are cut before matching (a pasted contract, say)
@@ -71,13 +71,16 @@ R = TypeVar("R", Reply, Reply | None)  # what Engine._cached keeps
 class Engine:
     def __init__(self, content: ContentTree, matcher: Matcher, catalogs: Catalogs,
                  reminders: ReminderTexts | None = None,
-                 reminder_hours: tuple[int, int] = (8, 20)) -> None:
+                 reminder_hours: tuple[int, int] = (8, 20),
+                 danger: DangerDetector | None = None) -> None:
+        """``danger``: the content's ``danger_detector``, when the caller has it built
+        (``load_brain`` keeps one in its start-up cache); else built here."""
         self.content = content
         self.matcher = matcher
         self.catalogs = catalogs
         self.reminders = reminders or ReminderTexts()
         self.reminder_hours = reminder_hours  # REMINDER_SEND_HOURS, as the worker is told
-        self.danger = _danger_detector(content, matcher.index.scripts)
+        self.danger = danger or danger_detector(content, matcher.index.scripts)
         self.stories = _story_doubt(content, matcher.index.scripts)
         # The second check, by whole example messages: it votes when the signals miss.
         # Built on first use or by ``warm_up`` (about 0.2 s and 6 MB for the shipped
@@ -648,7 +651,7 @@ def _unmatched_text(text: str) -> str:
     return redact(text[:_MAX_TEXT])[:200]
 
 
-def _danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
+def danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     """One detector over every language's signals: workers mix languages and scripts."""
     signals: dict[str, list[str]] = {}
     for texts in content.danger_texts.values():

@@ -72,6 +72,13 @@ def _pip(python: Path, *args: str) -> None:
     pytest.fail(f"pip {' '.join(args)} failed:\n{output[-4000:]}")
 
 
+def _image_env(app: Path) -> dict[str, str]:
+    """The runtime stage's ENV that concerns content (its paths under ``app``)."""
+    return {"LANG": "C.UTF-8", "PYTHONUNBUFFERED": "1",
+            "CONTENT_DIR": str(app / "content"), "LOCALES_DIR": str(app / "locales"),
+            "CACHE_DIR": str(app / ".cache")}
+
+
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     """The Dockerfile's build stage, in a temporary folder."""
@@ -103,6 +110,11 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Image:
     result = _run([str(bin_dir / "migrant-bot"), "--locales", str(app / "locales"),
                    "validate", str(app / "content")], timeout=120, cwd=work)
     assert result.returncode == 0, result.stdout + result.stderr
+    # ENV CACHE_DIR=/app/.cache ; RUN migrant-bot match < /dev/null > /dev/null
+    result = _run([str(bin_dir / "migrant-bot"), "match"], timeout=120, cwd=app,
+                  env={**_image_env(app), "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list((app / ".cache").glob("*.pickle")), "the image build fills the start-up cache"
     return Image(bin_dir, app)
 
 
@@ -131,12 +143,9 @@ def test_the_entrypoint_answers_then_stops_cleanly_on_sigterm(
     port = free_port()
     # The image's ENV, plus what deploy/.env sets; nothing leaks in from this process.
     env = {
+        **_image_env(image.app),
         "PATH": f"{image.bin}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(tmp_path),
-        "LANG": "C.UTF-8",
-        "PYTHONUNBUFFERED": "1",
-        "CONTENT_DIR": str(image.app / "content"),
-        "LOCALES_DIR": str(image.app / "locales"),
         "DATABASE_PATH": str(database),
         "HEALTH_PORT": str(port),
         "TELEGRAM_BOT_TOKEN": fake.token,
@@ -178,6 +187,8 @@ def test_the_entrypoint_answers_then_stops_cleanly_on_sigterm(
     assert code == 0, output_text[-4000:]
     assert "Traceback" not in output_text, output_text[-4000:]
     assert fake.token not in output_text
+    # The image was built with its content cached: the start reads it back.
+    assert "read from the start-up cache" in output_text, output_text[-4000:]
     for line in output_text.splitlines():
         assert line.startswith("{") and json.loads(line)["message"] is not None, line
     assert read_live_info(database) is None, "the live lock was released"

@@ -108,9 +108,9 @@ def build_application(settings: Settings, holder: BrainHolder, *,
         # Reminders due while the bot was down go out now (one per reminder), then
         # every minute; nothing of it lives only in memory.
         tasks.append(asyncio.create_task(scheduler.run()))
-        log.info("bot @%s started (%s): content %s, languages %s, storage %s",
+        log.info("bot @%s started (%s): content %s (%s), languages %s, storage %s",
                  app.bot.username, settings.bot_mode, service.brain.version,
-                 " ".join(service.brain.content.languages),
+                 _how_built(service.brain.timings), " ".join(service.brain.content.languages),
                  "PostgreSQL" if settings.shared_database else settings.database_path)
 
     async def shutdown(app: App) -> None:
@@ -174,3 +174,11 @@ def _file_url(base_url: str) -> str:
     if base_url.endswith("/bot"):
         return base_url[: -len("bot")] + "file/bot"
     return base_url
+
+
+def _how_built(timings: dict[str, float]) -> str:
+    """How the content came to be ready: read from the start-up cache, or built."""
+    cached = timings.get("from_cache")
+    if cached is not None:
+        return f"read from the start-up cache in {cached:.2f} s"
+    return f"built in {sum(timings.values()):.2f} s"

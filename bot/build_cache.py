@@ -95,8 +95,9 @@ class BuildCache:
         root = content_dir.resolve()
         digest.update(f"{root}\0{extra!r}\0".encode())
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(f"{path.relative_to(root)}\0".encode())
-            digest.update(path.read_bytes())
+            data = path.read_bytes()  # framed by its name and length: no two trees alike
+            digest.update(f"{path.relative_to(root)}\0{len(data)}\0".encode())
+            digest.update(data)
         for item in extra:
             if isinstance(item, Path) and item.is_file():
                 digest.update(item.read_bytes())
@@ -118,7 +119,13 @@ class BuildCache:
             # Written by this code (the key holds its source) from build()'s value.
             return cast(T, cached), True
         value = build()
-        self._write(key, value)
+        try:
+            # Kept only if no file changed while it was built (an editor saving during
+            # a start): else this copy would sit under the older files' key.
+            if self.key(content_dir, extra) == key:
+                self._write(key, value)
+        except OSError as exc:
+            log.debug("build cache: not written (%s)", exc)
         return value, False
 
     # -- files ------------------------------------------------------------------

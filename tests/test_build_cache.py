@@ -107,3 +107,18 @@ def test_a_folder_that_cannot_be_made_means_a_normal_build(tmp_path: Path,
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     brain = load_brain(mini_content, cache=BuildCache(blocker / "cache"))
     assert brain.engine.handle(UserState(), TextInput("hello")).replies
+
+
+def test_a_build_during_which_a_file_changed_is_not_kept(tmp_path: Path,
+                                                        mini_content: Path) -> None:
+    """An editor saving while the bot starts: what was built may mix old and new
+    files, so it must not be kept under either key."""
+    cache = BuildCache(tmp_path / "cache")
+    topic = next((mini_content / "en").glob("[!_]*.yaml"))
+
+    def build_while_editing() -> str:
+        topic.write_text(topic.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        return "built"
+
+    assert cache.get_or_build(mini_content, build_while_editing) == ("built", False)
+    assert not list((tmp_path / "cache").glob("*.pickle"))

@@ -30,6 +30,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -54,8 +55,10 @@ def _default_dir() -> Path | None:
     return Path(base) / "migrant-bot"
 
 
+@cache
 def _code_fingerprint() -> bytes:
-    """The bot package's own source, as file stats: a code change is a new key."""
+    """The bot package's own source, as file stats: a code change is a new key. Once
+    per process: the code it runs does not change under it (a reload re-keys content)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{_FORMAT} {sys.version} {np.__version__}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):

@@ -644,8 +644,6 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     from bot.safety.danger import signal_problem
     from bot.safety.stories import story_word_problem
 
-    check = {"not_danger": signal_problem, "stories": story_word_problem,
-             "serious": story_word_problem, "lessons": story_word_problem}
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
                           "one entry per danger category, 'not_danger', 'stories', "
@@ -669,7 +667,9 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                            f"({_PHRASE_LISTS[key]})")
                 continue
             for i, phrase in enumerate(value):
-                problem = check[key](phrase, scripts)
+                # Idioms are written like signals; the other lists are exact words.
+                check = signal_problem if key == "not_danger" else story_word_problem
+                problem = check(phrase, scripts)
                 if problem:
                     ld.problem(path, doc.line((key, i)), f"{key} #{i + 1}: {problem}")
                 else:

@@ -651,23 +651,28 @@ def _unmatched_text(text: str) -> str:
     return redact(text[:_MAX_TEXT])[:200]
 
 
+def _every_language(lists: dict[str, tuple[str, ...]]) -> list[str]:
+    """One list of a content list kept per language (lang -> phrases)."""
+    return [phrase for phrases in lists.values() for phrase in phrases]
+
+
 def danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     """One detector over every language's signals: workers mix languages and scripts."""
     signals: dict[str, list[str]] = {}
     for texts in content.danger_texts.values():
         for category, text in texts.items():
             signals.setdefault(category, []).extend(text.signals)
-    idioms = [phrase for phrases in content.not_danger.values() for phrase in phrases]
+    idioms = _every_language(content.not_danger)
     # The scripts of this content's languages.yaml: a reload that changes them counts.
     return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts)
 
 
 def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:
     """Story words of every language: a Lao worker may write of a Thai film."""
-    words = [word for words in content.stories.values() for word in words]
-    serious = [word for words in content.serious.values() for word in words]
-    lessons = [word for words in content.lessons.values() for word in words]
-    return StoryDoubt(words, [c.id for c in content.danger_categories if c.stories_doubt],
-                      scripts, content.laughter, serious,
-                      lessons, [c.id for c in content.danger_categories if c.lessons_doubt])
+    categories = content.danger_categories
+    return StoryDoubt(_every_language(content.stories),
+                      [c.id for c in categories if c.stories_doubt], scripts,
+                      content.laughter, _every_language(content.serious),
+                      _every_language(content.lessons),
+                      [c.id for c in categories if c.lessons_doubt])
 

@@ -290,9 +290,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
     # Normalise each word on its own so '*' survives (normalisation drops symbols).
     marks = scripts.optional_marks_key
     words: list[str] = []
-    # Each word as written, Vietnamese marks kept: only a signal with letters beyond
-    # ASCII can have any (the others skip the work, at start-up).
-    toned: list[str] | None = None if raw.isascii() else []
+    written: list[tuple[str, list[str]]] = []  # each word as written, and its pieces
     prefix: list[bool] = []
     gap: list[bool] = []
     pending_gap = False
@@ -302,8 +300,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
             continue
         if word == AGE:
             words.append(AGE)
-            if toned is not None:
-                toned.append(AGE)
+            written.append((AGE, [AGE]))
             prefix.append(False)
             gap.append(pending_gap)
             pending_gap = False
@@ -312,9 +309,7 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
         if not folded:
             continue
         pieces = folded[0].split()
-        if toned is not None:
-            as_written = normalize_content(word.rstrip("*")).toned[0].split()
-            toned += as_written if len(as_written) == len(pieces) else pieces
+        written.append((word.rstrip("*"), pieces))
         for j, piece in enumerate(pieces):
             words.append(piece)
             prefix.append(word.endswith("*") and j == len(pieces) - 1)
@@ -329,11 +324,23 @@ def compile_signal(raw: str, scripts: Scripts | None = None) -> Signal | None:
                 unspaced.append("*")
             unspaced.append(w)
         return _unspaced(unspaced)
-    # Written bare ("bi danh"), a signal matches whatever marks are typed: no marks.
-    written_with_marks = toned is not None and toned != words
+    # An ASCII-only signal has no Vietnamese marks: only the others are read for them
+    # (and only here, past the unspaced scripts, which have none: start-up work).
     return _Spaced(tuple(words), tuple(prefix), tuple(gap),
-                   tuple(_content_marks(t) if t != AGE else None for t in toned or ())
-                   if written_with_marks else ())
+                   () if raw.isascii() else _written_marks(written, words))
+
+
+def _written_marks(written: Sequence[tuple[str, list[str]]],
+                   words: Sequence[str]) -> tuple[_Marks | None, ...]:
+    """Per word of a spaced signal, the Vietnamese marks it was written with (None for
+    {age}); () when it was written bare ("bi danh" matches whatever marks are typed)."""
+    toned: list[str] = []
+    for word, pieces in written:
+        as_written = [AGE] if word == AGE else normalize_content(word).toned[0].split()
+        toned += as_written if len(as_written) == len(pieces) else pieces
+    if toned == list(words):
+        return ()
+    return tuple(_content_marks(t) if t != AGE else None for t in toned)
 
 
 @lru_cache(maxsize=1 << 14)

@@ -8,6 +8,7 @@ when the problems are local (a missing translation falls back to English);
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Callable
@@ -678,8 +679,13 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                         ld.danger_phrases.append((None, phrase, (shown, doc.line((key, i)))))
             continue
         if key not in known:
+            # A misspelt list ('lesons:') reads as a category: name the lists too.
+            names = [*known, *_PHRASE_LISTS, SAFETY_LINE]
+            close = difflib.get_close_matches(str(key), names, n=1)
             ld.problem(path, doc.line((key,)), f"unknown danger category '{key}' "
-                       f"(categories: {', '.join(known)}; see content/danger.yaml)")
+                       f"(categories: {', '.join(known)}; see content/danger.yaml; "
+                       f"lists: {', '.join(_PHRASE_LISTS)}, {SAFETY_LINE})"
+                       + (f" - did you mean '{close[0]}'?" if close else ""))
             continue
         text = ld.model(DangerText, doc, value, (key,))
         if text is None:

@@ -263,6 +263,10 @@ def test_danger_files_load_clean(mini_content: Path) -> None:
      "content/en/_danger.yaml:9: 'safety_line' must give a number for 'violence': {phone:doe}"),
     ("en/_danger.yaml", "safety_line:", "safety_lines:",
      "content/en/_danger.yaml:9: unknown danger category 'safety_lines'"),
+    ("en/_danger.yaml", "stories:", "storys:",
+     "content/en/_danger.yaml:10: unknown danger category 'storys' (categories: violence; "
+     "see content/danger.yaml; lists: not_danger, stories, serious, lessons, safety_line) "
+     "- did you mean 'stories'?"),
     ("en/_danger.yaml", "  - horror film", "  - horror film*",
      "content/en/_danger.yaml:11: stories #1: words in this list match exactly: no '*'"),
     ("en/_danger.yaml", "  - horror film", "  - horror film\nlessons:\n  - first aid*",

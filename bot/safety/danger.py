@@ -129,9 +129,13 @@ class _Marks:
                 hats.append("d" if ch == "đ" else "")
         return cls(tone, tuple(hats))
 
-    def differ(self, typed: str) -> bool:
+    def differ(self, typed: str, typo: bool = False) -> bool:
+        """``typo``: the typed word matched this one only with a letter changed. Then a
+        tone left off counts too, since the message was typed with marks: "không đánh"
+        (does not hit) is a letter away from "chồng đánh" (husband hits), and only
+        the tone tells them apart."""
         other = _Marks.of(typed)
-        if other.tone is not None and other.tone != self.tone:
+        if other.tone != self.tone and (other.tone is not None or typo):
             return True
         if len(other.hats) != len(self.hats):  # a typo: only the tone is compared
             return False
@@ -181,7 +185,8 @@ class _Spaced:
             if i >= len(tokens):
                 return None
             if self._word_ok(tokens[i], k) and not (
-                    toned is not None and self.marks and self._marks_differ(toned[i], k)):
+                    toned is not None and self.marks
+                    and self._marks_differ(toned[i], k, tokens[i] != self.words[k])):
                 end = self._match_from(tokens, toned, i + 1, k + 1)
                 if end is not None:
                     return end
@@ -200,11 +205,11 @@ class _Spaced:
         return len(word) >= _FUZZY_MIN and abs(len(token) - len(word)) <= 1 \
             and Levenshtein.distance(token, word, score_cutoff=1) <= 1
 
-    def _marks_differ(self, token: str, k: int) -> bool:
+    def _marks_differ(self, token: str, k: int, typo: bool) -> bool:
         """Whether the marks typed on ``token`` make it another word than the signal's
         ``k``-th: "vợ" is not "vỡ", though both are "vo" bare."""
         marks = self.marks[k]
-        return marks is not None and not self.prefix[k] and marks.differ(token)
+        return marks is not None and not self.prefix[k] and marks.differ(token, typo)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,13 @@ def test_signal_syntax(signal: str, message: str, hit: bool) -> None:
     ("bắt * tiếp khách", "nợ 40 ngàn bạt, phải tiếp khách", False),  # baht, not forced
     ("khóa cửa", "họ khoá cửa ngoài", True),      # the old place of the tone mark
     ("đánh*", "bị đánh đập", True),               # a word start: only its letters count
+    # A word one letter off is a typo only if its tone could be the signal's: in a
+    # message typed with marks, "không" (level tone) is "not", not "chồng" (husband).
+    ("chồng đánh", "sếp la hét nhưng không đánh ai", False),
+    ("chồng đánh", "sep la het nhung khong danh ai", True),  # bare: it may be either
+    ("chồng đánh", "chồng đánh tôi", True),
+    ("chồng đánh", "chòng đánh tôi", True),       # a typo that keeps the tone
+    ("chồng đánh", "chông đánh tôi", True),       # same letters: a tone left out is no tone
 ])
 def test_vietnamese_marks_typed_must_agree(signal: str, message: str, hit: bool) -> None:
     found = detector({"danger": [signal]}).detect(message)

@@ -155,6 +155,28 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.danger.detect(text) == []
 
 
+# Ordinary sentences near signals added for danger sets' messages: a signal must not
+# be wider than the danger it was written for (each of these fired on a first draft).
+@pytest.mark.parametrize("text", [
+    "I worked 12 hours on the night shift, is OT pay 1.5x?",     # '{age} * night shift'
+    "worked 12 hours till 2am, what is the OT rate",              # '{age} * till 2am'
+    "there's something in my drink lol a fly",
+    "the dorm door is always locked at night, is that normal?",
+    "I cut myself shaving with a razor, small cut",
+    "I can barely breathe in this heat lol",
+    "my throat is swelling a bit from a cold, which medicine?",
+    "อายุสิบแปด ไปทำงานโรงงานได้ไหม",                             # eighteen, not fourteen
+    "เพื่อนจะมาอีกคืนนี้ เลี้ยงอะไรดี",                                # a friend coming again tonight
+    "ຂາຍຜັກໃຫ້ຮ້ານທຸກມື້ ໄດ້ເງິນໜ້ອຍ",                                # selling vegetables to a shop
+    "ພວກເຮົາກິນລ້ຽງຢູ່ເທິງດາດຟ້າ ມ່ວນຫຼາຍ",                            # a party on the roof
+    "ເດັກນ້ອຍຊິໂດດລົງນ້ຳຫຼິ້ນສົງການ",                                 # children jumping in at Songkran
+    "ថតរូបឈរលើស្ពានស្អាតណាស់",                                     # a photo on a bridge
+    "sếp la hét nhưng không đánh ai",                              # 'không' is no 'chồng'
+])
+def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
+    assert brain.engine.find_danger(text).categories == []
+
+
 def test_every_language_has_every_category(brain: Brain) -> None:
     ids = {c.id for c in brain.content.danger_categories}
     assert ids == {"self_harm", "medical", "violence", "trafficking", "child_labour"}

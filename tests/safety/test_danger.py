@@ -160,6 +160,7 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
 @pytest.mark.parametrize("text", [
     "I worked 12 hours on the night shift, is OT pay 1.5x?",     # '{age} * night shift'
     "worked 12 hours till 2am, what is the OT rate",              # '{age} * till 2am'
+    "10 of us carry bricks every day on the site, is the wage 400?",  # an older signal
     "there's something in my drink lol a fly",
     "the dorm door is always locked at night, is that normal?",
     "I cut myself shaving with a razor, small cut",

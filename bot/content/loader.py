@@ -195,6 +195,7 @@ def load_content(root: Path, catalogue: Path | None = None,
     stories: dict[str, tuple[str, ...]] = {}
     serious: dict[str, tuple[str, ...]] = {}
     lessons: dict[str, tuple[str, ...]] = {}
+    real_words: dict[str, tuple[str, ...]] = {}
     danger_examples: dict[str, dict[str, tuple[str, ...]]] = {}
     safety_lines: dict[str, str] = {}
     example_owner: dict[str, tuple[str, Path, int]] = {}
@@ -217,6 +218,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         danger_texts[lang] = phrases.replies
         not_danger[lang], stories[lang] = phrases.not_danger, phrases.stories
         serious[lang], lessons[lang] = phrases.serious, phrases.lessons
+        real_words[lang] = phrases.real_words
         if phrases.safety_line:
             safety_lines[lang] = phrases.safety_line
         danger_examples[lang] = _load_danger_examples(ld, folder, danger)
@@ -240,6 +242,7 @@ def load_content(root: Path, catalogue: Path | None = None,
         stories=stories,
         serious=serious,
         lessons=lessons,
+        real_words=real_words,
         danger_examples=danger_examples,
         safety_lines=safety_lines,
         writing=writing,
@@ -623,6 +626,7 @@ class _DangerLanguage:
     stories: tuple[str, ...] = ()
     serious: tuple[str, ...] = ()
     lessons: tuple[str, ...] = ()
+    real_words: tuple[str, ...] = ()
     safety_line: str | None = None
 
 
@@ -630,7 +634,9 @@ class _DangerLanguage:
 _PHRASE_LISTS = {"not_danger": "everyday idioms whose words never count as danger",
                  "stories": "words that show a message tells of a film, a game, a match",
                  "serious": "words that say a message is no joke ('not joking', 'it is real')",
-                 "lessons": "words that show a message tells of a class, a training, a lesson"}
+                 "lessons": "words that show a message tells of a class, a training, a lesson",
+                 "real_words": "real words a letter away from a signal's word, never read as "
+                               "its typo ('taped' is not 'raped')"}
 
 
 def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
@@ -648,7 +654,8 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
                           "one entry per danger category, 'not_danger', 'stories', "
-                          "'serious', 'lessons' and 'safety_line'", required=categories is not None)
+                          "'serious', 'lessons', 'real_words' and 'safety_line'",
+                          required=categories is not None)
     found = _DangerLanguage()
     if doc is None:
         return found
@@ -669,7 +676,8 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                 continue
             for i, phrase in enumerate(value):
                 # Idioms are written like signals; the other lists are exact words.
-                check = signal_problem if key == "not_danger" else story_word_problem
+                check = signal_problem if key == "not_danger" else \
+                    _one_word_problem if key == "real_words" else story_word_problem
                 problem = check(phrase, scripts)
                 if problem:
                     ld.problem(path, doc.line((key, i)), f"{key} #{i + 1}: {problem}")
@@ -713,7 +721,15 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                    "shown under every reply where the bot is unsure what was meant")
     found.not_danger, found.stories = tuple(phrases["not_danger"]), tuple(phrases["stories"])
     found.serious, found.lessons = tuple(phrases["serious"]), tuple(phrases["lessons"])
+    found.real_words = tuple(phrases["real_words"])
     return found
+
+
+def _one_word_problem(word: str, scripts: Scripts) -> str | None:
+    """A ``real_words`` entry: one word as a worker types it, nothing else."""
+    if len(word.split()) != 1 or "*" in word or "{" in word:
+        return "one word only (no spaces, '*' or {age})"
+    return None
 
 
 def _load_danger_examples(ld: _Loader, folder: Path,

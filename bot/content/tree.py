@@ -58,6 +58,8 @@ class ContentTree:
     serious: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # lang -> words that show a message tells of a class, a training, a history lesson.
     lessons: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # lang -> real words a letter away from a signal's word, never read as its typo.
+    real_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     laughter: tuple[str, ...] = ()  # danger.yaml: "555", "haha", 😂 (every language's)
     safety_lines: dict[str, str] = field(default_factory=dict)  # lang -> danger numbers line
     # <lang>/_danger_examples.yaml: lang -> category id or "not_danger" -> messages.

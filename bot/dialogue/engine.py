@@ -664,7 +664,8 @@ def danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
             signals.setdefault(category, []).extend(text.signals)
     idioms = _every_language(content.not_danger)
     # The scripts of this content's languages.yaml: a reload that changes them counts.
-    return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts)
+    return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts,
+                          real_words=_every_language(content.real_words))
 
 
 def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:

@@ -615,14 +615,18 @@ class DangerDetector:
 
     def __init__(self, categories: Sequence[str],
                  signals: Mapping[str, Iterable[str]],
-                 not_danger: Iterable[str], scripts: Scripts | None = None) -> None:
+                 not_danger: Iterable[str], scripts: Scripts | None = None, *,
+                 real_words: Iterable[str] = ()) -> None:
         """``scripts``: how the languages are written (``Scripts.from_content``);
-        by default, as the default content folder's languages.yaml says."""
+        by default, as the default content folder's languages.yaml says.
+        ``real_words``: words never read as a typo of a signal's word ("taped" is a
+        word of its own, not "raped" mistyped); a signal's own word is never one."""
         self._scripts = scripts = scripts or default_scripts()
         self._categories = tuple((cid, _Signals.build(signals.get(cid, ()), scripts))
                                  for cid in categories)
         self._lookup = _Categories.merge([group for _, group in self._categories], scripts)
         self._idioms = _Signals.build(not_danger, scripts, joined=True)
+        self._real_words = _real_words(real_words, self._lookup, scripts)
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
@@ -635,6 +639,24 @@ class DangerDetector:
         held: set[int] = set()
         for tokens, toned in _readings(norm, self._scripts):
             compact = self._idioms.blank(tokens, deletions, toned)
+            if self._real_words:
+                tokens = [t + _REAL if t in self._real_words else t for t in tokens]
             held |= self._lookup.held(_Message(tokens, set(tokens), compact, toned),
                                       deletions, held)
         return [cid for k, (cid, _) in enumerate(self._categories) if k in held]
+
+
+# Marks a real word in a message: two letters from any signal word, so no typo is
+# forgiven, while a prefix signal ("beat*") still matches it. Never typed.
+_REAL = "\u2060"
+
+
+def _real_words(words: Iterable[str], lookup: _Categories, scripts: Scripts) -> frozenset[str]:
+    """``words`` as messages' tokens read them, without any word a signal itself
+    holds (marking that would stop the signal matching it exactly)."""
+    folded = {reading for word in words
+              for reading in fold_content(word, scripts.optional_marks_key)}
+    own = {w for groups in (lookup.exact, lookup.fuzzy, lookup.prefix)
+           for group in groups.values() for _, signal in group for w in signal.words}
+    own |= {w for _, signal in lookup.always for w in signal.words}
+    return frozenset(folded - own)

@@ -265,12 +265,15 @@ def test_danger_files_load_clean(mini_content: Path) -> None:
      "content/en/_danger.yaml:9: unknown danger category 'safety_lines'"),
     ("en/_danger.yaml", "stories:", "storys:",
      "content/en/_danger.yaml:10: unknown danger category 'storys' (categories: violence; "
-     "see content/danger.yaml; lists: not_danger, stories, serious, lessons, safety_line) "
+     "see content/danger.yaml; lists: not_danger, stories, serious, lessons, real_words, "
+     "safety_line) "
      "- did you mean 'stories'?"),
     ("en/_danger.yaml", "  - horror film", "  - horror film*",
      "content/en/_danger.yaml:11: stories #1: words in this list match exactly: no '*'"),
     ("en/_danger.yaml", "  - horror film", "  - horror film\nlessons:\n  - first aid*",
      "content/en/_danger.yaml:13: lessons #1: words in this list match exactly: no '*'"),
+    ("en/_danger.yaml", "  - horror film", "  - horror film\nreal_words:\n  - taped up",
+     "content/en/_danger.yaml:13: real_words #1: one word only (no spaces, '*' or {age})"),
     ("en/_danger.yaml", "  - horror film", "  - horror film\nserious:\n  - '!!'",
      "content/en/_danger.yaml:13: serious #1: a word in this list needs letters"),
     ("en/_danger.yaml", "stories:\n  - horror film", "stories: horror film",

@@ -69,6 +69,23 @@ def test_vietnamese_marks_typed_must_agree(signal: str, message: str, hit: bool)
     assert (found == ["danger"]) is hit
 
 
+def test_a_real_word_is_never_read_as_a_typo_of_a_signal_word() -> None:
+    """'taped' is a word of its own: with it listed, 'raped' needs its own letters.
+    A prefix signal still reads it, and a signal's own word is never taken off."""
+    def found(signals: list[str], message: str) -> bool:
+        detector = DangerDetector(["violence"], {"violence": signals}, [],
+                                  real_words=["taped", "eating"])
+        return detector.detect(message) == ["violence"]
+
+    assert not found(["raped"], "i taped up the window")
+    assert found(["raped"], "he raped me")
+    assert found(["raped"], "he rapped me")                  # a typo that is no listed word
+    assert found(["raped", "tape*"], "i taped up the window")  # a prefix still reads it
+    assert found(["raped", "taped me"], "he taped me")       # a signal's own word is kept
+    unlisted = DangerDetector(["violence"], {"violence": ["raped"]}, [])
+    assert unlisted.detect("i taped up the window") == ["violence"]  # why the list exists
+
+
 def test_an_idiom_with_marks_blanks_only_its_own_words() -> None:
     """'chống nắng' (sunscreen) once hid 'phỏng nặng' (a severe burn), one typo away."""
     found = detector({"medical": ["phỏng nặng"]}, ["chống nắng"])
@@ -173,6 +190,8 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "ເດັກນ້ອຍຊິໂດດລົງນ້ຳຫຼິ້ນສົງການ",                                 # children jumping in at Songkran
     "ថតរូបឈរលើស្ពានស្អាតណាស់",                                     # a photo on a bridge
     "sếp la hét nhưng không đánh ai",                              # 'không' is no 'chồng'
+    "mozzies eating me alive in this dorm",                        # not 'beating me'
+    "2 cars crashed at the gate, the drivers shouting at each other",  # real_words
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []

@@ -160,9 +160,11 @@ class _Spaced:
         return frozenset(w for w, p in zip(self.words, self.prefix, strict=True)
                          if not p and len(w) < _FUZZY_MIN and w != AGE)
 
-    def matches(self, tokens: Sequence[str], toned: Sequence[str] | None = None) -> bool:
-        """Whether ``spans`` would find any: stops at the first."""
-        return any(self._match_from(tokens, toned, start, 0) is not None
+    def matches(self, tokens: Sequence[str], toned: Sequence[str] | None = None,
+                real: frozenset[str] = frozenset()) -> bool:
+        """Whether ``spans`` would find any: stops at the first. ``real``: words of
+        the message that are words of their own, never another word's typo."""
+        return any(self._match_from(tokens, toned, start, 0, real) is not None
                    for start in range(len(tokens)))
 
     def spans(self, tokens: Sequence[str], toned: Sequence[str] | None = None
@@ -170,13 +172,13 @@ class _Spaced:
         """``toned``: the same tokens with their Vietnamese marks as typed (or None)."""
         found = []
         for start in range(len(tokens)):
-            end = self._match_from(tokens, toned, start, 0)
+            end = self._match_from(tokens, toned, start, 0, frozenset())
             if end is not None:
                 found.append((start, end))
         return found
 
     def _match_from(self, tokens: Sequence[str], toned: Sequence[str] | None, pos: int,
-                    k: int) -> int | None:
+                    k: int, real: frozenset[str]) -> int | None:
         if k == len(self.words):
             return pos
         reach = _GAP_WORDS if (k and self.gap_before[k]) else 0
@@ -184,15 +186,15 @@ class _Spaced:
             i = pos + skip
             if i >= len(tokens):
                 return None
-            if self._word_ok(tokens[i], k) and not (
+            if self._word_ok(tokens[i], k, real) and not (
                     toned is not None and self.marks
                     and self._marks_differ(toned[i], k, tokens[i] != self.words[k])):
-                end = self._match_from(tokens, toned, i + 1, k + 1)
+                end = self._match_from(tokens, toned, i + 1, k + 1, real)
                 if end is not None:
                     return end
         return None
 
-    def _word_ok(self, token: str, k: int) -> bool:
+    def _word_ok(self, token: str, k: int, real: frozenset[str]) -> bool:
         word = self.words[k]
         if token == _BLANK:
             return False
@@ -202,8 +204,9 @@ class _Spaced:
             return token.startswith(word)
         if token == word:
             return True
+        # A typo is forgiven in a long word, but a real word is no typo ("taped").
         return len(word) >= _FUZZY_MIN and abs(len(token) - len(word)) <= 1 \
-            and Levenshtein.distance(token, word, score_cutoff=1) <= 1
+            and token not in real and Levenshtein.distance(token, word, score_cutoff=1) <= 1
 
     def _marks_differ(self, token: str, k: int, typo: bool) -> bool:
         """Whether the marks typed on ``token`` make it another word than the signal's
@@ -535,6 +538,7 @@ class _Message:
     words: set[str]
     compact: str
     toned: list[str] | None = None  # the tokens with their Vietnamese marks, if typed
+    real: frozenset[str] = frozenset()  # its words that are no typo of another word
 
     @cached_property
     def letter_keys(self) -> set[str]:
@@ -589,7 +593,7 @@ class _Categories:
                         found.add(k)
         for k, spaced in self._spaced_for(message.words, deletions):
             if k not in found and k not in known and spaced.required <= message.words \
-                    and spaced.matches(message.tokens, message.toned):
+                    and spaced.matches(message.tokens, message.toned, message.real):
                 found.add(k)
         return found
 
@@ -620,13 +624,14 @@ class DangerDetector:
         """``scripts``: how the languages are written (``Scripts.from_content``);
         by default, as the default content folder's languages.yaml says.
         ``real_words``: words never read as a typo of a signal's word ("taped" is a
-        word of its own, not "raped" mistyped); a signal's own word is never one."""
+        word of its own, not "raped" mistyped); a signal holding one still matches it."""
         self._scripts = scripts = scripts or default_scripts()
         self._categories = tuple((cid, _Signals.build(signals.get(cid, ()), scripts))
                                  for cid in categories)
         self._lookup = _Categories.merge([group for _, group in self._categories], scripts)
         self._idioms = _Signals.build(not_danger, scripts, joined=True)
-        self._real_words = _real_words(real_words, self._lookup, scripts)
+        self._real_words = frozenset(reading for word in real_words for reading in
+                                     fold_content(word, scripts.optional_marks_key))
 
     def detect(self, text: str) -> list[str]:
         """Category ids whose signals the message holds (empty: no danger seen)."""
@@ -639,24 +644,7 @@ class DangerDetector:
         held: set[int] = set()
         for tokens, toned in _readings(norm, self._scripts):
             compact = self._idioms.blank(tokens, deletions, toned)
-            if self._real_words:
-                tokens = [t + _REAL if t in self._real_words else t for t in tokens]
-            held |= self._lookup.held(_Message(tokens, set(tokens), compact, toned),
-                                      deletions, held)
+            words = set(tokens)
+            held |= self._lookup.held(_Message(tokens, words, compact, toned,
+                                               self._real_words & words), deletions, held)
         return [cid for k, (cid, _) in enumerate(self._categories) if k in held]
-
-
-# Marks a real word in a message: two letters from any signal word, so no typo is
-# forgiven, while a prefix signal ("beat*") still matches it. Never typed.
-_REAL = "\u2060"
-
-
-def _real_words(words: Iterable[str], lookup: _Categories, scripts: Scripts) -> frozenset[str]:
-    """``words`` as messages' tokens read them, without any word a signal itself
-    holds (marking that would stop the signal matching it exactly)."""
-    folded = {reading for word in words
-              for reading in fold_content(word, scripts.optional_marks_key)}
-    own = {w for groups in (lookup.exact, lookup.fuzzy, lookup.prefix)
-           for group in groups.values() for _, signal in group for w in signal.words}
-    own |= {w for _, signal in lookup.always for w in signal.words}
-    return frozenset(folded - own)

@@ -71,7 +71,7 @@ def test_vietnamese_marks_typed_must_agree(signal: str, message: str, hit: bool)
 
 def test_a_real_word_is_never_read_as_a_typo_of_a_signal_word() -> None:
     """'taped' is a word of its own: with it listed, 'raped' needs its own letters.
-    A prefix signal still reads it, and a signal's own word is never taken off."""
+    A prefix signal still reads it, and a signal holding it still matches it."""
     def found(signals: list[str], message: str) -> bool:
         detector = DangerDetector(["violence"], {"violence": signals}, [],
                                   real_words=["taped", "eating"])
@@ -82,6 +82,10 @@ def test_a_real_word_is_never_read_as_a_typo_of_a_signal_word() -> None:
     assert found(["raped"], "he rapped me")                  # a typo that is no listed word
     assert found(["raped", "tape*"], "i taped up the window")  # a prefix still reads it
     assert found(["raped", "taped me"], "he taped me")       # a signal's own word is kept
+    both = DangerDetector(["self_harm", "violence"],
+                          {"self_harm": ["taped up the window"], "violence": ["raped"]}, [],
+                          real_words=["taped"])
+    assert both.detect("bought charcoal and taped up the window") == ["self_harm"]
     unlisted = DangerDetector(["violence"], {"violence": ["raped"]}, [])
     assert unlisted.detect("i taped up the window") == ["violence"]  # why the list exists
 

@@ -651,6 +651,11 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
     from bot.safety.danger import signal_problem
     from bot.safety.stories import story_word_problem
 
+    # Idioms are written like signals; real words are single words; the other lists
+    # are exact words.
+    checks: dict[str, Callable[[str, Scripts], str | None]] = {
+        "not_danger": signal_problem, "real_words": _one_word_problem}
+
     path = folder / "_danger.yaml"
     doc = ld.read_mapping(path, "danger signals and replies in this language",
                           "one entry per danger category, 'not_danger', 'stories', "
@@ -675,10 +680,7 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
                            f"({_PHRASE_LISTS[key]})")
                 continue
             for i, phrase in enumerate(value):
-                # Idioms are written like signals; the other lists are exact words.
-                check = signal_problem if key == "not_danger" else \
-                    _one_word_problem if key == "real_words" else story_word_problem
-                problem = check(phrase, scripts)
+                problem = checks.get(key, story_word_problem)(phrase, scripts)
                 if problem:
                     ld.problem(path, doc.line((key, i)), f"{key} #{i + 1}: {problem}")
                 else:
@@ -726,10 +728,12 @@ def _load_danger_texts(ld: _Loader, folder: Path, lang: str,
 
 
 def _one_word_problem(word: str, scripts: Scripts) -> str | None:
-    """A ``real_words`` entry: one word as a worker types it, nothing else."""
-    if len(word.split()) != 1 or "*" in word or "{" in word:
+    """A ``real_words`` entry: one exact word (as story words are exact words)."""
+    from bot.safety.stories import story_word_problem
+
+    if len(word.split()) != 1:
         return "one word only (no spaces, '*' or {age})"
-    return None
+    return story_word_problem(word, scripts)
 
 
 def _load_danger_examples(ld: _Loader, folder: Path,

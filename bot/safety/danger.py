@@ -129,7 +129,7 @@ class _Marks:
                 hats.append("d" if ch == "đ" else "")
         return cls(tone, tuple(hats))
 
-    def differ(self, typed: str, typo: bool = False) -> bool:
+    def differ(self, typed: str, typo: bool) -> bool:
         """``typo``: the typed word matched this one only with a letter changed. Then a
         tone left off counts too, since the message was typed with marks: "không đánh"
         (does not hit) is a letter away from "chồng đánh" (husband hits), and only

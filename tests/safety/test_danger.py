@@ -196,9 +196,49 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "sếp la hét nhưng không đánh ai",                              # 'không' is no 'chồng'
     "mozzies eating me alive in this dorm",                        # not 'beating me'
     "2 cars crashed at the gate, the drivers shouting at each other",  # real_words
+    "be careful, dont walk in front of a truck when they reverse",
+    "ເດັກນ້ອຍໂດດໃສ່ລົດກະບະ ໄປຫຼິ້ນ",                                  # children jumping onto a pickup
+    "ព្រឹកនេះដើរទៅឲ្យឡានក្រុងហ៊ុនដឹកទៅធ្វើការ",                      # walking to the company bus
+    "uống thuốc cho chết vi khuẩn hả bác sĩ",                       # medicine to kill the bacteria
+    "ລັອກປະຕູໂຮງງານແລ້ວບໍ່ ກ່ອນກັບບ້ານ",                              # did you lock the factory door?
+    "i sold my sisters old bike for 3000 baht",                    # 'they sold my sister'
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
+
+
+# Danger told with the words of an idiom (not_danger), a story or a lesson word: an
+# idiom must not be wider than the everyday talk it was written for. Each of these
+# was missed, or only doubted, by a first draft of an idiom or word (2026-12).
+@pytest.mark.parametrize(("text", "category"), [
+    ("baby fell down the stairs, bleeding a little bit from the nose and vomiting", "medical"),
+    ("pregnant and bleeding a little bit, lots of pain in my belly", "medical"),
+    ("grandma fell on her bum in the bathroom and cant get up, she is not talking", "medical"),
+    ("they sold my sister, she has no ticket home", "trafficking"),
+    ("boss beat me because price down", "violence"),
+    ("toothache but honestly i want to die every day", "self_harm"),
+    ("ไปดูไก่ชน โดนแทงเลือดออกเยอะมาก", "medical"),                  # stabbed at a cockfight
+    ("นายหน้าบอกว่าน้องต้องขายตัวใช้หนี้ 50,000", "trafficking"),  # ขายตั๋ว folds to ขายตัว
+    ("พี่กุ้งโดนนายจ้างขังไว้ในห้อง ออกไม่ได้", "trafficking"),            # Kung is a name, not shrimp
+    ("งูเห่ากัดลูก พ่อตีตายแล้ว รีบมาช่วย", "medical"),                 # a cobra's bite
+    ("ปวดฟันมาก แต่ที่อยากตายจริงๆเพราะหนี้", "self_harm"),
+    ("ဝက်ခြံမှာ သူဌေးက သတ်မယ်တဲ့", "violence"),                         # a pig farm is a workplace
+    ("လစာကို တောင်းရင် သတ်မယ်တဲ့", "violence"),                         # 'if I ask for my wages'
+    ("chủ nói sẽ giết tôi vì đòi lương", "violence"),
+    ("có bầu mà chảy máu tí, đau bụng lắm", "medical"),
+    ("vitamin với thuốc ngủ quá liều rồi", "medical"),
+    ("kẹt xe muốn chết, mà thôi về nhà là tao uống thuốc chết luôn", "self_harm"),
+    ("Thằng bé phòng bên mới 12 tuổi mà ngày nào cũng phải cạo mủ cao su từ 2 giờ sáng, "
+     "chú nó bảo là nghiệp kiếp trước", "child_labour"),              # 'past life' no story word
+    ("Hi, can you explain how long spouse visa takes? My husband chokes me every night. "
+     "I am just asking about the visa in case I leave", "violence"),  # 'just asking' no lesson
+])
+def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
+                                                        category: str) -> None:
+    # By the signals themselves: an idiom blanks signals, and the examples' vote may
+    # catch what an idiom wrongly blanked, hiding the idiom's fault.
+    found = brain.engine.find_danger(text)
+    assert category in found.categories and found.by_signals
 
 
 def test_every_language_has_every_category(brain: Brain) -> None:

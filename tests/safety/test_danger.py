@@ -202,6 +202,11 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "uống thuốc cho chết vi khuẩn hả bác sĩ",                       # medicine to kill the bacteria
     "ລັອກປະຕູໂຮງງານແລ້ວບໍ່ ກ່ອນກັບບ້ານ",                              # did you lock the factory door?
     "i sold my sisters old bike for 3000 baht",                    # 'they sold my sister'
+    "my son has to sleep with him tonight because i work night shift",  # rent named only
+    "how much is the rent, can my sister sleep with me in the room",
+    "ลูกต้องนอนกับเขาคืนนี้ เพราะแม่เข้ากะดึก",                           # a child with dad tonight
+    "con phải ngủ với ông ta vì mẹ đi làm ca đêm",
+    "can you force the door open, i lost my key",
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -232,6 +237,8 @@ def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: s
      "chú nó bảo là nghiệp kiếp trước", "child_labour"),              # 'past life' no story word
     ("Hi, can you explain how long spouse visa takes? My husband chokes me every night. "
      "I am just asking about the visa in case I leave", "violence"),  # 'just asking' no lesson
+    ("after the exam my teacher raped me in the classroom", "violence"),  # no 'exam * raped'
+    ("landlord says if i cant pay rent i have to sleep with him", "violence"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

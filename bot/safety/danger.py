@@ -538,7 +538,7 @@ class _Message:
     words: set[str]
     compact: str
     toned: list[str] | None = None  # the tokens with their Vietnamese marks, if typed
-    real: frozenset[str] = frozenset()  # its words that are no typo of another word
+    real: frozenset[str] = frozenset()  # words that are no typo of another word
 
     @cached_property
     def letter_keys(self) -> set[str]:
@@ -644,7 +644,6 @@ class DangerDetector:
         held: set[int] = set()
         for tokens, toned in _readings(norm, self._scripts):
             compact = self._idioms.blank(tokens, deletions, toned)
-            words = set(tokens)
-            held |= self._lookup.held(_Message(tokens, words, compact, toned,
-                                               self._real_words & words), deletions, held)
+            held |= self._lookup.held(_Message(tokens, set(tokens), compact, toned,
+                                               self._real_words), deletions, held)
         return [cid for k, (cid, _) in enumerate(self._categories) if k in held]

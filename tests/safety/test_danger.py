@@ -207,6 +207,20 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "ลูกต้องนอนกับเขาคืนนี้ เพราะแม่เข้ากะดึก",                           # a child with dad tonight
     "con phải ngủ với ông ta vì mẹ đi làm ca đêm",
     "can you force the door open, i lost my key",
+    # romanised signals (Thai, Lao, Burmese, Khmer typed in Latin letters), 2026-12
+    "nai jang tee pom tham ngan duay jai dee mak",                 # 'tee' is also 'where'
+    "pho mao laew tee ban non lap pai laew",                       # drunk at home, asleep
+    "ban jom nam nai khao tiwi, nam thuam yai",                    # a house under water
+    "ngar di mhar 10 hnit par pyi, sat yone mhar lote kha ma tet bu",  # ten years here
+    "het viak 10 pi nai hong ngan ni laew",                        # ten years of work
+    "yok passport mok phong, thveu visa thmey",                    # bring your passport
+    "luk sao 9 khuab chuay mae tham kap khao",                     # a girl helps cook
+    "kdao klang nas chong slab",                                   # so hot I could die
+    "kon knhom ayu 10 chnam, bong yok tov rean nov sala thmey",    # taken to school
+    "kon srey ayu 8 chnam, pdey knhom tver kar nov tuk nesat",     # her father works
+    "điện giật nhẹ ở ổ cắm, tê tay tí",                              # a light shock
+    "ông chủ cho nghỉ 3 ngày, sướng muốn chết",                     # happy 'to death'
+    "con chó bị nhốt trong nhà cả ngày, sủa hoài",                  # a dog, not a worker
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -239,11 +253,32 @@ def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: s
      "I am just asking about the visa in case I leave", "violence"),  # 'just asking' no lesson
     ("after the exam my teacher raped me in the classroom", "violence"),  # no 'exam * raped'
     ("landlord says if i cant pay rent i have to sleep with him", "violence"),
+    ("nhục muốn chết, không muốn sống nữa, tối nay uống thuốc chuột", "self_harm"),
+    ("bị điện giật nhẹ thôi mà giờ bạn em bất tỉnh rồi", "medical"),
+    ("chúng nó nhốt em trong chuồng chó, cứu em với", "trafficking"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:
     # By the signals themselves: an idiom blanks signals, and the examples' vote may
     # catch what an idiom wrongly blanked, hiding the idiom's fault.
+    found = brain.engine.find_danger(text)
+    assert category in found.categories and found.by_signals
+
+
+# Burmese, Khmer, Lao and Thai typed in Latin letters, spelt as workers spell them
+# (each spelling its own signal). Written for the romanised signals, not from a set.
+@pytest.mark.parametrize(("text", "category"), [
+    ("chet nae let chaung pyat thwar tal, thway a myar kyi kya nay", "medical"),
+    ("ain shin ka kyan nae nga ko yike tal, help", "violence"),
+    ("kon knhom pous kham chheung, eilov hoem hz", "medical"),
+    ("pdey knhom sraveong vay kbal khnom chheam hot pen muk", "violence"),
+    ("mu nio khat nai kheuang jak, luead bor yud ley", "medical"),
+    ("nai jang te khoi tuk van yu kor sang", "violence"),
+    ("phuean fai dud tai nai rong ngan mai hai jai", "medical"),
+    ("pua khu wa ja kha tha chan ni pai", "violence"),
+])
+def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
+                                                          category: str) -> None:
     found = brain.engine.find_danger(text)
     assert category in found.categories and found.by_signals
 

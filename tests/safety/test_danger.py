@@ -221,6 +221,12 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "điện giật nhẹ ở ổ cắm, tê tay tí",                              # a light shock
     "ông chủ cho nghỉ 3 ngày, sướng muốn chết",                     # happy 'to death'
     "con chó bị nhốt trong nhà cả ngày, sủa hoài",                  # a dog, not a worker
+    "mấy con chó ngoài chợ đánh nhau chảy máu, ghê quá",             # a dogfight
+    "đi tàu ra đảo say sóng muốn chết",                              # seasick 'to death'
+    "how do i post my photos on facebook",                         # not sextortion
+    "my friend secretly filmed me dancing",
+    "con tui 10 tuổi, tui đưa đi làm giấy khai sinh",                # papers, not work
+    "ton dek mae tee pom bo i tham kan baan mai set",              # a childhood long over
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -256,6 +262,12 @@ def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: s
     ("nhục muốn chết, không muốn sống nữa, tối nay uống thuốc chuột", "self_harm"),
     ("bị điện giật nhẹ thôi mà giờ bạn em bất tỉnh rồi", "medical"),
     ("chúng nó nhốt em trong chuồng chó, cứu em với", "trafficking"),
+    ("em khóc như muốn chết, tối nay em uống hết lọ thuốc ngủ", "self_harm"),
+    ("hồi nhỏ mẹ đánh em, giờ chồng đánh em mỗi ngày", "violence"),
+    ("nó bắt em coi phim sex rồi sờ người em", "violence"),          # no 'coi phim' story
+    ("ông chủ quay phim em tắm rồi dọa tung phim đó lên mạng", "violence"),
+    ("my boss filmed me in the shower and will post the video if i dont sleep with him",
+     "violence"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

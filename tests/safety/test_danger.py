@@ -227,6 +227,11 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "my friend secretly filmed me dancing",
     "con tui 10 tuổi, tui đưa đi làm giấy khai sinh",                # papers, not work
     "ton dek mae tee pom bo i tham kan baan mai set",              # a childhood long over
+    "jai hnee mai dai laew, dok bia paeng mak",                    # a debt, not escape
+    "nai jang mai hai klap baan songkran pee nee",                 # no leave for Songkran
+    "tho tok jak chan taek laew sia jai",                          # a phone off the shelf
+    "kin ya phit, mo bok wa bo pen yang",                          # the wrong medicine
+    "bận muốn chết, không có thời gian ăn",                          # busy 'to death'
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -288,6 +293,9 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("nai jang te khoi tuk van yu kor sang", "violence"),
     ("phuean fai dud tai nai rong ngan mai hai jai", "medical"),
     ("pua khu wa ja kha tha chan ni pai", "violence"),
+    ("pom hnee mai dai kao fao pratu tang kuen", "trafficking"),
+    ("boss ka kya naw ko thaw khat htar tal, phone ma shi", "trafficking"),
+    ("phua khoy mao lao tee khoy tuk khuen", "violence"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

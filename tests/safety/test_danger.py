@@ -232,6 +232,8 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "tho tok jak chan taek laew sia jai",                          # a phone off the shelf
     "kin ya phit, mo bok wa bo pen yang",                          # the wrong medicine
     "bận muốn chết, không có thời gian ăn",                          # busy 'to death'
+    "con tôi 10 tuổi, tôi phải đứng máy ca đêm nên gửi nó cho bà",   # the parent works
+    "con gái 7 tuổi đã biết rửa chén phụ mẹ",                         # a child helps at home
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []

@@ -55,6 +55,13 @@ def test_an_ordinary_topic_it_matches_well_outvotes_the_examples(
     assert examples.vote(text, answered) is None
 
 
+def test_a_message_too_short_for_likeness_gets_no_vote(examples: DangerExamples) -> None:
+    # "kicks me" is a window of a violence example; whole-message likeness needs more.
+    assert examples.vote("kicks me", nothing("kicks me")) is None
+    longer = "he kicks me and slaps me"
+    assert examples.vote(longer, nothing(longer)) == "violence"
+
+
 def test_unrelated_text_gets_no_vote(examples: DangerExamples) -> None:
     for text in ("how do i renew my work permit", "", "🙂", "a" * 1000):
         assert examples.vote(text, nothing(text)) is None

@@ -234,6 +234,7 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "bận muốn chết, không có thời gian ăn",                          # busy 'to death'
     "con tôi 10 tuổi, tôi phải đứng máy ca đêm nên gửi nó cho bà",   # the parent works
     "con gái 7 tuổi đã biết rửa chén phụ mẹ",                         # a child helps at home
+    "khlean bay nas chong slab, tinh avei nham",                   # hungry 'to death'
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -298,6 +299,7 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("pom hnee mai dai kao fao pratu tang kuen", "trafficking"),
     ("boss ka kya naw ko thaw khat htar tal, phone ma shi", "trafficking"),
     ("phua khoy mao lao tee khoy tuk khuen", "violence"),
+    ("nai jang bo dai wao lin, wa ja kha khoy tha ma sai ik", "violence"),  # not joking
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

@@ -235,6 +235,9 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "con tôi 10 tuổi, tôi phải đứng máy ca đêm nên gửi nó cho bà",   # the parent works
     "con gái 7 tuổi đã biết rửa chén phụ mẹ",                         # a child helps at home
     "khlean bay nas chong slab, tinh avei nham",                   # hungry 'to death'
+    "ông chủ giết tôi mất nếu mai đi trễ nữa",                        # an idiom of lateness
+    "tháng này gửi tiền về cho mẹ lần cuối trước Tết",               # the last before Tết
+    "hồi nhỏ tụi tui hay nhảy sông tắm",                              # swimming as children
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -300,6 +303,8 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("boss ka kya naw ko thaw khat htar tal, phone ma shi", "trafficking"),
     ("phua khoy mao lao tee khoy tuk khuen", "violence"),
     ("nai jang bo dai wao lin, wa ja kha khoy tha ma sai ik", "violence"),  # not joking
+    ("chủ nói sẽ giết tui nếu trễ hạn trả nợ, nó cầm dao", "violence"),  # not 'nếu trễ'
+    ("gửi tiền về cho mẹ lần cuối trước tết, con không muốn sống nữa", "self_harm"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

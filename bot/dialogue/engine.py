@@ -35,7 +35,7 @@ from bot.i18n.catalogs import Catalogs
 from bot.i18n.languages import negotiate
 from bot.i18n.ui import N_
 from bot.matching.matcher import Matcher, MatchResult
-from bot.matching.normalize import NormalizedText, normalize
+from bot.matching.normalize import NormalizedText, has_tone_marks, normalize
 from bot.matching.scripts import Scripts
 from bot.reminders.dates import DateProblem, format_date, parse_date
 from bot.reminders.schedule import BANGKOK
@@ -87,6 +87,11 @@ class Engine:
         # content), so the bot can start answering before it is ready.
         self._danger_examples: DangerExamples | None = None
         self._examples_lock = threading.Lock()
+        # Per language written in another script, its signals typed in Latin letters:
+        # they tell a romanised message's language where the words cannot (romanised
+        # Burmese reads as Vietnamese to the word lists). Built by ``warm_up`` or on
+        # first use (about 0.4 s and 5 MB): a worker in danger must not wait for it.
+        self._romanised: dict[str, DangerDetector] | None = None
         # Replies and keyboards that depend only on the content, the language and
         # content ids (never on a message or a user), each built once: an engine is
         # built with its content and swapped whole on reload, so none goes stale.
@@ -114,6 +119,25 @@ class Engine:
     def warm_up(self) -> None:
         """Build what is otherwise built on first use (call it in a worker thread)."""
         _ = self.danger_examples
+        self._romanised_detectors()
+
+    def _romanised_detectors(self) -> dict[str, DangerDetector]:
+        detectors = self._romanised
+        if detectors is None:
+            with self._examples_lock:
+                detectors = self._romanised
+                if detectors is None:
+                    detectors = self._romanised = romanised_detectors(
+                        self.content, self.matcher.index.scripts)
+        return detectors
+
+    def romanised_language(self, norm: NormalizedText) -> str | None:
+        """The language written in another script whose Latin-letter signals a
+        message sets off, first in the content's order; None if none does
+        ("boss ka nga ko yite nay tal" is Burmese, not the Vietnamese its words
+        suggest)."""
+        return next((lang for lang, detector in self._romanised_detectors().items()
+                     if detector.detect_normalized(norm)), None)
 
     # -- entry point -------------------------------------------------------------
     def handle(self, state: UserState, message: Input,
@@ -163,6 +187,13 @@ class Engine:
             return message_language
         return negotiate(client_language, langs) or self.content.default_language
 
+    def _weak_guess(self, norm: NormalizedText, language: str | None) -> bool:
+        """Whether the language the words suggest may be another typed in Latin
+        letters: none found, or one with tone marks (Vietnamese) typed without any."""
+        scripts = self.matcher.index.scripts
+        return language is None or (language in scripts.toned
+                                    and not has_tone_marks(norm.toned[0]))
+
     # -- text ------------------------------------------------------------------
     def find_danger(self, text: str, norm: NormalizedText | None = None) -> DangerFinding:
         """Danger first: the signals (content, see safety/danger.py), which the
@@ -197,6 +228,8 @@ class Engine:
             # vote (no signal), the message's language is the one its match says.
             language = self.matcher.detect_language(text) if found.by_signals \
                 else result.language
+            if found.by_signals and state.language is None and self._weak_guess(norm, language):
+                language = self.romanised_language(norm) or language
             lang = self.reply_language(state, language, client_language)
             topic = result.topic if result.outcome == "answer" and not result.intent else None
             return self._danger(state, found.categories, lang, topic)
@@ -666,6 +699,26 @@ def danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     # The scripts of this content's languages.yaml: a reload that changes them counts.
     return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts,
                           real_words=_every_language(content.real_words))
+
+
+def romanised_detectors(content: ContentTree, scripts: Scripts) -> dict[str, DangerDetector]:
+    """Per language with a script of its own, a detector of its signals typed in
+    Latin letters (romanised Burmese, Khmer, Lao, Thai), with every language's idioms
+    and real words, as the detector that decides. Languages sharing a script (here
+    English and Vietnamese, in Latin letters) are what the words already tell."""
+    categories = [c.id for c in content.danger_categories]
+    idioms = _every_language(content.not_danger)
+    real_words = _every_language(content.real_words)
+    found: dict[str, DangerDetector] = {}
+    for lang in content.languages:
+        if lang in scripts.shared:
+            continue
+        signals = {cid: [s for s in text.signals if s.isascii()]
+                   for cid, text in content.danger_texts.get(lang, {}).items()}
+        if any(signals.values()):
+            found[lang] = DangerDetector(categories, signals, idioms, scripts,
+                                         real_words=real_words)
+    return found
 
 
 def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:

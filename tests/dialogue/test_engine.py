@@ -98,6 +98,23 @@ def test_unsure_replies_carry_the_danger_numbers(brain: Brain, lang: str) -> Non
             assert any(n and n in text for n in numbers), (lang, numbers, text)
 
 
+@pytest.mark.parametrize(("text", "script"), [
+    ("boss ka nga ko yite nay tal, help", "\u1000-\u109f"),   # romanised Burmese: not vi
+    ("nai jang dtee chan jon luead ok, chuay duay", "\u0e00-\u0e7f"),  # romanised Thai
+    ("toi bi chong danh, cuu em voi", "\u1ea0-\u1ef9"),      # Vietnamese without marks
+])
+def test_danger_in_latin_letters_is_answered_in_the_language_of_its_signals(
+        brain: Brain, text: str, script: str) -> None:
+    """A worker who has not chosen a language and types Burmese or Thai in Latin
+    letters: the words alone read as Vietnamese or nothing; the signals that fired
+    name the language, and the numbers come in a script the worker can read."""
+    turn = brain.engine.handle(UserState(), TextInput(text))
+    assert [e.outcome for e in turn.events if e.kind == "matched"] == ["danger"]
+    assert re.search(f"[{script}]", turn.replies[0].text)
+    chosen = brain.engine.handle(UserState(language="en"), TextInput(text))
+    assert not re.search(f"[{script}]", chosen.replies[0].text.split("Issara")[0])
+
+
 def test_danger_inside_an_everyday_question_offers_that_question_too(brain: Brain) -> None:
     text = "how do i change employer? my boss beats me every day"
     asked = brain.matcher.match("how do i change employer").topic

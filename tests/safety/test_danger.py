@@ -237,6 +237,9 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "ông chủ giết tôi mất nếu mai đi trễ nữa",                        # an idiom of lateness
     "tháng này gửi tiền về cho mẹ lần cuối trước Tết",               # the last before Tết
     "hồi nhỏ tụi tui hay nhảy sông tắm",                              # swimming as children
+    "xem tin thấy cháy chợ, chết mấy chục người",                     # 'chục' is no 'chuộc'
+    "ngón tay kẹp vào cửa bầm tím",                                  # a door, not a blow
+    "tối qua phim có cảnh sát bắt cướp hay ghê",                      # no story word needed
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -316,6 +319,10 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("nai jang bo dai wao lin, wa ja kha khoy tha ma sai ik", "violence"),  # not joking
     ("chủ nói sẽ giết tui nếu trễ hạn trả nợ, nó cầm dao", "violence"),  # not 'nếu trễ'
     ("gửi tiền về cho mẹ lần cuối trước tết, con không muốn sống nữa", "self_harm"),
+    ("bị chồng đánh kẹp cổ bầm tím hết người", "violence"),
+    ("ong đốt sưng mặt, không khó thở nhưng giờ xỉu rồi", "medical"),
+    ("chủ nợ bắt em bán thân trả nợ vì thua bài", "trafficking"),
+    ("thằng bạn phòng ngáy quá, nhưng tối qua nó bóp cổ tôi thật, tôi sợ lắm", "violence"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

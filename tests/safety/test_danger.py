@@ -240,6 +240,8 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "xem tin thấy cháy chợ, chết mấy chục người",                     # 'chục' is no 'chuộc'
     "ngón tay kẹp vào cửa bầm tím",                                  # a door, not a blow
     "tối qua phim có cảnh sát bắt cướp hay ghê",                      # no story word needed
+    "my son is 12, i took him to work with me today, he liked it",  # a day at work
+    "my daughter is 10, the broker fee for me was 20000, is that legal",  # her parent's fee
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []

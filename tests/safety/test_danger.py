@@ -242,6 +242,9 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "tối qua phim có cảnh sát bắt cướp hay ghê",                      # no story word needed
     "my son is 12, i took him to work with me today, he liked it",  # a day at work
     "my daughter is 10, the broker fee for me was 20000, is that legal",  # her parent's fee
+    "điện thoại bị khóa trong máy có hình con",                        # a locked phone
+    "con tôi 10 tuổi đi xuống ghe chơi với bạn",                       # playing on a boat
+    "cái bình hoa rơi từ tầng 2 xuống bể rồi",                          # a vase
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -325,6 +328,9 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("ong đốt sưng mặt, không khó thở nhưng giờ xỉu rồi", "medical"),
     ("chủ nợ bắt em bán thân trả nợ vì thua bài", "trafficking"),
     ("thằng bạn phòng ngáy quá, nhưng tối qua nó bóp cổ tôi thật, tôi sợ lắm", "violence"),
+    ("sếp bóp cổ lương, rồi còn bóp cổ em luôn", "violence"),
+    ("tụi em như bị nhốt, chủ khóa cửa không cho ra ngoài, giữ hộ chiếu", "trafficking"),
+    ("con 12 tuổi phải phụ chủ quán rửa chén quét nhà tới khuya", "child_labour"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

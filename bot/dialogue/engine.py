@@ -86,7 +86,7 @@ class Engine:
         # Built on first use or by ``warm_up`` (about 0.2 s and 6 MB for the shipped
         # content), so the bot can start answering before it is ready.
         self._danger_examples: DangerExamples | None = None
-        self._examples_lock = threading.Lock()
+        self._build_lock = threading.Lock()
         # Per language written in another script, its signals typed in Latin letters:
         # they tell a romanised message's language where the words cannot (romanised
         # Burmese reads as Vietnamese to the word lists). Built by ``warm_up`` or on
@@ -104,7 +104,7 @@ class Engine:
         building it in a worker thread when the first message needs it)."""
         examples = self._danger_examples
         if examples is None:
-            with self._examples_lock:
+            with self._build_lock:
                 examples = self._danger_examples
                 if examples is None:
                     examples = self._danger_examples = DangerExamples(
@@ -124,7 +124,7 @@ class Engine:
     def _romanised_detectors(self) -> dict[str, DangerDetector]:
         detectors = self._romanised
         if detectors is None:
-            with self._examples_lock:
+            with self._build_lock:
                 detectors = self._romanised
                 if detectors is None:
                     detectors = self._romanised = romanised_detectors(

@@ -35,11 +35,12 @@ _EVERYDAY = frozenset({NOT_DANGER, _PLAIN})
 class Vote:
     """When an example vote counts (scores are the matcher's, 0 to 1)."""
 
-    # A message with fewer letters than this gets no vote: a short message always
-    # finds some window of a long example much like it (partial_ratio), so "ok ad"
-    # scored 0.58 against a Lao example typed in Latin letters ("...bo hai ok nok...").
-    # No danger message the vote caught on the dev sets (dev7 to dev84) was shorter.
-    least_letters: int = 12
+    # A message with fewer characters than this (spaces not counted) gets no vote: a
+    # short message always finds some window of a long example much like it
+    # (partial_ratio), so "ok ad" scored 0.58 against a Lao example typed in Latin
+    # letters ("...bo hai ok nok..."). No danger message the vote caught on the dev
+    # sets (dev7 to dev84) was shorter.
+    least_characters: int = 12
     least: float = 0.5    # the best danger example must score at least this...
     lead: float = 0.1     # ...and lead the best everyday example by this much...
     # ...and the ordinary topic the message matched, less this allowance: a danger
@@ -108,7 +109,7 @@ class DangerExamples:
         if self._matcher is None:
             return None
         norm = norm or normalize(text)
-        if _letters(norm) < self._vote.least_letters:
+        if _characters(norm) < self._vote.least_characters:
             return None
         # The vote needs a danger example scoring at least this: skip the costly
         # ranking when no example could (about half of everyday questions), first by
@@ -143,7 +144,7 @@ class DangerExamples:
         return everyday >= self._doubt.least and everyday - danger >= self._doubt.lead
 
 
-def _letters(norm: NormalizedText) -> int:
+def _characters(norm: NormalizedText) -> int:
     """How many characters the normalised message holds, spaces not counted (vowel
     signs and tone marks count: Burmese and Thai write much of a word with them)."""
     return max((len(reading) - reading.count(" ") for reading in norm.folded), default=0)

@@ -245,6 +245,12 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "điện thoại bị khóa trong máy có hình con",                        # a locked phone
     "con tôi 10 tuổi đi xuống ghe chơi với bạn",                       # playing on a boat
     "cái bình hoa rơi từ tầng 2 xuống bể rồi",                          # a vase
+    "em đánh bằng điện thoại nên không có dấu, mọi người thông cảm",  # typing
+    "làm hàng rào kẽm gai cho vườn tốn bao nhiêu",                     # a fence
+    "cà phê lạnh ngắt rồi",                                           # cold coffee
+    "điện thoại sắp chết pin rồi",                                    # a flat battery
+    "lốp xe đạp bị xì khí",                                           # a flat tyre
+    "như chết đuối vớ được cọc",                                      # a proverb
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -331,6 +337,10 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("sếp bóp cổ lương, rồi còn bóp cổ em luôn", "violence"),
     ("tụi em như bị nhốt, chủ khóa cửa không cho ra ngoài, giữ hộ chiếu", "trafficking"),
     ("con 12 tuổi phải phụ chủ quán rửa chén quét nhà tới khuya", "child_labour"),
+    ("trại có hàng rào kẽm gai, tụi em bị nhốt không cho ra", "trafficking"),
+    ("con sốt cao ngủ li bì cả ngày, gọi không dậy", "medical"),
+    ("ống gas xì khí, bạn em ngất rồi", "medical"),
+    ("con em chết đuối ở hồ bơi, cứu với", "medical"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

@@ -251,6 +251,10 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "điện thoại sắp chết pin rồi",                                    # a flat battery
     "lốp xe đạp bị xì khí",                                           # a flat tyre
     "như chết đuối vớ được cọc",                                      # a proverb
+    "nhốt chó trong chuồng ban đêm vì nó sủa",                         # a dog's cage
+    "mua cho con khẩu súng đồ chơi",                                  # a toy gun
+    "mẹ em sắp đẻ, bụng đau, ở bệnh viện rồi",                          # in hospital already
+    "nhảy cầu vồng trong game",                                       # a rainbow
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -341,6 +345,11 @@ def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
     ("con sốt cao ngủ li bì cả ngày, gọi không dậy", "medical"),
     ("ống gas xì khí, bạn em ngất rồi", "medical"),
     ("con em chết đuối ở hồ bơi, cứu với", "medical"),
+    # 'cho' (let) typed bare is 'chó' (dog): a dog idiom once blanked these
+    ("không cho tụi em ra, bị nhốt 3 tháng", "trafficking"),
+    ("bị chủ nhốt cho tới sáng mới thả, không có nước uống", "trafficking"),
+    ("chồng nắm tóc em đập vào tường", "violence"),
+    ("bỏ thuốc chuột vào ly nước rồi uống", "self_harm"),
 ])
 def test_danger_typed_in_latin_letters_is_found_by_signals(brain: Brain, text: str,
                                                           category: str) -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
-from typing import TypeVar, cast
+from typing import Generic, TypeVar, cast
 
 from bot.content.markup import escape_html
 from bot.content.render import render_answer
@@ -66,6 +66,26 @@ class DangerFinding:
 # The signature every engine command handler has (see dialogue/commands.py).
 CommandHandler = Callable[["Engine", UserState, CommandInput, str], Turn]
 R = TypeVar("R", Reply, Reply | None)  # what Engine._cached keeps
+B = TypeVar("B")  # what a _BuiltOnce holds
+
+
+class _BuiltOnce(Generic[B]):
+    """A part built on first use, once, even when ``warm_up`` is building it in a
+    worker thread while the first message needs it."""
+
+    def __init__(self, build: Callable[[], B]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self.value: B | None = None
+
+    def get(self) -> B:
+        value = self.value
+        if value is None:
+            with self._lock:
+                value = self.value
+                if value is None:
+                    value = self.value = self._build()
+        return value
 
 
 class Engine:
@@ -85,13 +105,14 @@ class Engine:
         # The second check, by whole example messages: it votes when the signals miss.
         # Built on first use or by ``warm_up`` (about 0.2 s and 6 MB for the shipped
         # content), so the bot can start answering before it is ready.
-        self._danger_examples: DangerExamples | None = None
-        self._build_lock = threading.Lock()
+        self._danger_examples = _BuiltOnce(lambda: DangerExamples(
+            content.danger_examples, matcher.index.scripts,
+            flagged=lambda text: bool(self.danger.detect(text))))
         # Per language written in another script, its signals typed in Latin letters:
         # they tell a romanised message's language where the words cannot (romanised
         # Burmese reads as Vietnamese to the word lists). Built by ``warm_up`` or on
         # first use (about 0.4 s and 5 MB): a worker in danger must not wait for it.
-        self._romanised: dict[str, DangerDetector] | None = None
+        self._romanised = _BuiltOnce(lambda: romanised_detectors(content, matcher.index.scripts))
         # Replies and keyboards that depend only on the content, the language and
         # content ids (never on a message or a user), each built once: an engine is
         # built with its content and swapped whole on reload, so none goes stale.
@@ -102,41 +123,23 @@ class Engine:
     def danger_examples(self) -> DangerExamples:
         """The danger examples' check, built once (thread-safe: ``warm_up`` may be
         building it in a worker thread when the first message needs it)."""
-        examples = self._danger_examples
-        if examples is None:
-            with self._build_lock:
-                examples = self._danger_examples
-                if examples is None:
-                    examples = self._danger_examples = DangerExamples(
-                        self.content.danger_examples, self.matcher.index.scripts,
-                        flagged=lambda text: bool(self.danger.detect(text)))
-        return examples
+        return self._danger_examples.get()
 
     @danger_examples.setter
     def danger_examples(self, examples: DangerExamples) -> None:
-        self._danger_examples = examples
+        self._danger_examples.value = examples
 
     def warm_up(self) -> None:
         """Build what is otherwise built on first use (call it in a worker thread)."""
-        _ = self.danger_examples
-        self._romanised_detectors()
-
-    def _romanised_detectors(self) -> dict[str, DangerDetector]:
-        detectors = self._romanised
-        if detectors is None:
-            with self._build_lock:
-                detectors = self._romanised
-                if detectors is None:
-                    detectors = self._romanised = romanised_detectors(
-                        self.content, self.matcher.index.scripts)
-        return detectors
+        self._danger_examples.get()
+        self._romanised.get()
 
     def romanised_language(self, norm: NormalizedText) -> str | None:
         """The language written in another script whose Latin-letter signals a
         message sets off, first in the content's order; None if none does
         ("boss ka nga ko yite nay tal" is Burmese, not the Vietnamese its words
         suggest)."""
-        return next((lang for lang, detector in self._romanised_detectors().items()
+        return next((lang for lang, detector in self._romanised.get().items()
                      if detector.detect_normalized(norm)), None)
 
     # -- entry point -------------------------------------------------------------
@@ -695,10 +698,7 @@ def danger_detector(content: ContentTree, scripts: Scripts) -> DangerDetector:
     for texts in content.danger_texts.values():
         for category, text in texts.items():
             signals.setdefault(category, []).extend(text.signals)
-    idioms = _every_language(content.not_danger)
-    # The scripts of this content's languages.yaml: a reload that changes them counts.
-    return DangerDetector([c.id for c in content.danger_categories], signals, idioms, scripts,
-                          real_words=_every_language(content.real_words))
+    return _detector(content, scripts, signals)
 
 
 def romanised_detectors(content: ContentTree, scripts: Scripts) -> dict[str, DangerDetector]:
@@ -706,19 +706,22 @@ def romanised_detectors(content: ContentTree, scripts: Scripts) -> dict[str, Dan
     Latin letters (romanised Burmese, Khmer, Lao, Thai), with every language's idioms
     and real words, as the detector that decides. Languages sharing a script (here
     English and Vietnamese, in Latin letters) are what the words already tell."""
-    categories = [c.id for c in content.danger_categories]
-    idioms = _every_language(content.not_danger)
-    real_words = _every_language(content.real_words)
     found: dict[str, DangerDetector] = {}
     for lang in content.languages:
-        if lang in scripts.shared:
-            continue
         signals = {cid: [s for s in text.signals if s.isascii()]
                    for cid, text in content.danger_texts.get(lang, {}).items()}
-        if any(signals.values()):
-            found[lang] = DangerDetector(categories, signals, idioms, scripts,
-                                         real_words=real_words)
+        if lang not in scripts.shared and any(signals.values()):
+            found[lang] = _detector(content, scripts, signals)
     return found
+
+
+def _detector(content: ContentTree, scripts: Scripts,
+              signals: dict[str, list[str]]) -> DangerDetector:
+    """A detector of these signals, with every language's idioms and real words.
+    ``scripts``: this content's languages.yaml (a reload that changes it counts)."""
+    return DangerDetector([c.id for c in content.danger_categories], signals,
+                          _every_language(content.not_danger), scripts,
+                          real_words=_every_language(content.real_words))
 
 
 def _story_doubt(content: ContentTree, scripts: Scripts) -> StoryDoubt:

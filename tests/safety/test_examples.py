@@ -186,7 +186,7 @@ def test_the_examples_are_built_once_on_first_use_or_by_warm_up(mini_content: Pa
 
     brain = load_brain(with_danger(mini_content))
     engine = brain.engine
-    assert engine._danger_examples is None  # not built by start-up
+    assert engine._danger_examples.value is None  # not built by start-up
     seen: list[DangerExamples] = []
     threads = [threading.Thread(target=lambda: seen.append(engine.danger_examples))
                for _ in range(4)]
@@ -197,7 +197,7 @@ def test_the_examples_are_built_once_on_first_use_or_by_warm_up(mini_content: Pa
     assert len({id(examples) for examples in seen}) == 1
     fresh = load_brain(with_danger(mini_content)).engine
     fresh.warm_up()
-    assert fresh._danger_examples is not None
+    assert fresh._danger_examples.value is not None
 
 
 def test_a_reload_swaps_in_a_warm_engine(mini_content: Path) -> None:
@@ -205,7 +205,7 @@ def test_a_reload_swaps_in_a_warm_engine(mini_content: Path) -> None:
 
     root = with_danger(mini_content)
     holder = BrainHolder(load_brain(root), root, default_paths()[1])
-    assert holder.reload().engine._danger_examples is not None
+    assert holder.reload().engine._danger_examples.value is not None
 
 
 def test_a_reload_that_would_hide_a_signal_is_refused(mini_content: Path) -> None:

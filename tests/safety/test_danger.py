@@ -255,6 +255,40 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "mua cho con khẩu súng đồ chơi",                                  # a toy gun
     "mẹ em sắp đẻ, bụng đau, ở bệnh viện rồi",                          # in hospital already
     "nhảy cầu vồng trong game",                                       # a rainbow
+    "em đánh bằng tiếng Việt không dấu được không",                  # typing
+    "tối qua em đánh con đề mà trật rồi",                            # the lottery
+    "làm ca đêm về ngủ li bì tới trưa",                              # a deep sleep
+    "cơm để từ sáng lạnh ngắt rồi",                                  # cold rice
+    "con điện thoại cũ hấp hối rồi, chắc phải mua cái mới",          # an old phone
+    "cửa sổ phòng trọ có song sắt nên yên tâm",                      # window bars
+    "anh ấy chạy xe ôm đi khách ở chợ",                              # a moto-taxi's fares
+    "trên tàu mẹ có kho lạnh chứa cá",                               # a mother ship's hold
+    "sống làm nô lệ đồng tiền mệt quá",                              # a slave to money
+    "chán sống hay sao mà chạy xe nhanh vậy",                        # a scolding
+    "kết liễu con boss cuối rồi, qua màn",                           # a game
+    "đẹp ngất xỉu luôn á",                                           # swooning
+    "xỉu rồi, cái váy này đẹp quá",                                  # teen code
+    "xem clip mà cười không thở nổi",                                # laughing
+    "phim này nhiều cảnh bạo lực quá, trẻ con đừng xem",             # a film
+    "cán chổi bị gãy rồi, mua cái mới đi",                           # a broom
+    "em nắm tóc buộc lại rồi đi làm",                                # hair
+    "đá bóng bị bầm tím đầu gối, bôi gì cho nhanh khỏi",             # football
+    "bà ngoại em bị động kinh từ nhỏ, có thuốc gì ở Thái không",     # a long illness
+    "mắt em cứ co giật mấy hôm nay, có sao không",                   # an eyelid
+    "uống cà phê quá liều nên không ngủ được",                       # coffee
+    "tháng trước em bị gãy xương tay, giờ tháo bột rồi",             # healed
+    "xe bị xì gas máy lạnh, phải đi nạp",                            # air-con gas
+    "chị ấy dùng amoniac để lau sàn có sao không",                   # cleaning
+    "hôm qua đi xem nhảy cầu ở hồ bơi",                              # diving
+    "tỏi cán nát rồi cho vô chảo",                                   # cooking
+    "em lỡ đè chết con kiến",                                        # an ant
+    "tay em có vết bỏng rộp do dầu chiên, bôi gì",                   # a small burn
+    "trời nắng sợ bị sốc nhiệt, uống nhiều nước nhé",                # heat advice
+    "bắt cóc bỏ đĩa thôi mà",                                        # a proverb
+    "đổ gục trước nụ cười của cô ấy",                                # in love
+    "vợt muỗi chích điện mua ở đâu",                                 # a mosquito zapper
+    "đi ăn bị quán chém đẹp 500 bạt",                                # overcharged
+    "bị tụi nó chém giá quá trời",                                   # overcharged
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -308,6 +342,17 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("ông chủ quay phim em tắm rồi dọa tung phim đó lên mạng", "violence"),
     ("my boss filmed me in the shower and will post the video if i dont sleep with him",
      "violence"),
+    ("con em ngủ li bì tới giờ, gọi không dậy", "medical"),
+    ("bé ăn cơm xong người lạnh ngắt, môi tím", "medical"),
+    ("cười một lúc rồi không thở được, mặt tím", "medical"),
+    ("năm ngoái chủ đánh gãy xương em, năm nay lại đánh", "violence"),
+    ("dùng amoniac lau nhà xong chị ấy ngất", "medical"),
+    ("bị phỏng rộp do dầu sôi tạt vào mặt, đau lắm", "medical"),
+    ("chạy xe ôm đi khách thì bị tụi nó chém", "violence"),
+    ("nó dùng cán chổi bị gãy đánh em", "violence"),
+    ("cửa sổ có song sắt, tụi em bị nhốt 3 tháng", "trafficking"),
+    ("tụi em bị chuyển sang tàu mẹ, 2 năm không được lên bờ", "trafficking"),
+    ("em chán sống lắm rồi, không muốn sống nữa", "self_harm"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -168,17 +168,21 @@ class _Spaced:
                    for start in range(len(tokens)))
 
     def spans(self, tokens: Sequence[str], toned: Sequence[str] | None = None
-              ) -> list[tuple[int, int]]:
-        """``toned``: the same tokens with their Vietnamese marks as typed (or None)."""
+              ) -> list[tuple[int, ...]]:
+        """Per match, the places of the signal's own words (not the words in its
+        gaps). ``toned``: the same tokens with their Vietnamese marks as typed (or None)."""
         found = []
         for start in range(len(tokens)):
-            end = self._match_from(tokens, toned, start, 0, frozenset())
-            if end is not None:
-                found.append((start, end))
+            places: list[int] = []
+            if self._match_from(tokens, toned, start, 0, frozenset(), places) is not None:
+                found.append(tuple(places))
         return found
 
     def _match_from(self, tokens: Sequence[str], toned: Sequence[str] | None, pos: int,
-                    k: int, real: frozenset[str]) -> int | None:
+                    k: int, real: frozenset[str], places: list[int] | None = None
+                    ) -> int | None:
+        """Where a match of words ``k``.. starting at ``pos`` ends (None: no match).
+        ``places``: filled with the places of the words matched, when given."""
         if k == len(self.words):
             return pos
         reach = _GAP_WORDS if (k and self.gap_before[k]) else 0
@@ -189,8 +193,10 @@ class _Spaced:
             if self._word_ok(tokens[i], k, real) and not (
                     toned is not None and self.marks
                     and self._marks_differ(toned[i], k, tokens[i] != self.words[k])):
-                end = self._match_from(tokens, toned, i + 1, k + 1, real)
+                end = self._match_from(tokens, toned, i + 1, k + 1, real, places)
                 if end is not None:
+                    if places is not None:
+                        places.insert(0, i)
                     return end
         return None
 
@@ -230,6 +236,25 @@ class _Unspaced:
         # and compiling thousands of them made up most of the detector's start-up.
         return re.compile(self.source)
 
+    @cached_property
+    def everywhere(self) -> re.Pattern[str]:
+        """The signal looking ahead, so a match is found starting at every place."""
+        return re.compile(f"(?=({self.source}))")
+
+    def spans(self, compact: str) -> list[tuple[int, int]]:
+        """The stretches of its own letters in each match, leaving out its gaps (as
+        spaced idioms leave out the words in theirs): "ดู * มวย" blanks ดู and มวย."""
+        found = []
+        for match in self.everywhere.finditer(compact):
+            start, end = match.span(1)
+            for gap in range(2, match.re.groups + 1):  # each gap is a group
+                gap_start, gap_end = match.span(gap)
+                if gap_start >= 0:
+                    found.append((start, gap_start))
+                    start = gap_end
+            found.append((start, end))
+        return [(a, b) for a, b in found if b > a]
+
     def found_in(self, compact: str) -> bool:
         if self.literal:
             return self.pieces[0] in compact
@@ -245,7 +270,8 @@ def _unspaced(words: list[str]) -> _Unspaced:
     literal = True
     for word in words:
         if word == "*":
-            parts.append(f"[^{_BLANK}]{{0,{_GAP_LETTERS}}}")
+            # A group of its own, so an idiom blanks its own letters and not its gap's.
+            parts.append(f"([^{_BLANK}]{{0,{_GAP_LETTERS}}})")
         elif word == AGE:
             parts.append(_CHILD_AGE_UNSPACED)
         else:
@@ -379,22 +405,21 @@ class _Signals:
     must hold for it to match — its rarest exact word, else a long word's one-typo
     forms, else a prefix — and each unspaced one under the rarest pair of letters
     (or letter) of its text, so a message is tried only against the few signals
-    whose key it holds, out of thousands. Idioms, which are blanked rather than
-    only found, keep the unspaced ones as one regular expression per script."""
+    whose key it holds, out of thousands. Idioms are found the same way, then
+    blanked."""
 
     exact: dict[str, tuple[_Spaced, ...]]
     fuzzy: dict[str, tuple[_Spaced, ...]]
     prefix: dict[str, tuple[_Spaced, ...]]
     always: tuple[_Spaced, ...]
     unspaced: dict[str, tuple[_Unspaced, ...]]  # letter pair (or letter) -> signals
-    joined: dict[str, re.Pattern[str]]  # script -> its signals as one expression (idioms)
     scripts: Scripts
     # The lengths of the prefix keys, ascending: a word is looked up by these
     # prefixes only, not by every one of its prefixes.
     prefix_lengths: tuple[int, ...] = ()
 
     @classmethod
-    def build(cls, raw: Iterable[str], scripts: Scripts, joined: bool = False) -> _Signals:
+    def build(cls, raw: Iterable[str], scripts: Scripts) -> _Signals:
         spaced: list[_Spaced] = []
         unspaced: list[_Unspaced] = []
         for signal in (compile_signal(r, scripts) for r in raw):
@@ -428,16 +453,8 @@ class _Signals:
         by_key: dict[str, list[_Unspaced]] = {}
         for signal, group in zip(unspaced, keys, strict=True):
             by_key.setdefault(min(group, key=lambda k: (key_uses[k], k)), []).append(signal)
-        expressions: dict[str, re.Pattern[str]] = {}
-        if joined:
-            by_script: dict[str, list[str]] = {}
-            for signal in unspaced:
-                by_script.setdefault(scripts.script_of(signal.source), []).append(signal.source)
-            expressions = {script: re.compile("(?=(" + "|".join(f"(?:{p})" for p in group)
-                                              + "))")
-                           for script, group in by_script.items()}
         return cls(_frozen(exact), _frozen(fuzzy), _frozen(prefix), tuple(always),
-                   _frozen(by_key), expressions, scripts, _lengths(prefix))
+                   _frozen(by_key), scripts, _lengths(prefix))
 
     def _spaced_for(self, words: set[str], deletions: _Deletions) -> list[_Spaced]:
         """The spaced signals filed under a key ``words`` hold, each once."""
@@ -455,21 +472,24 @@ class _Signals:
         # Every idiom is found in the message as typed, then all are blanked: one
         # blanked first must not stop another that overlaps it ("rats eat" would
         # leave "rat poison" of "rat poison, rats eat our rice" standing).
+        # Only the idiom's own words are blanked, not those in its gaps: in "năm ngoái
+        # chủ đánh gãy xương em", an idiom "năm ngoái * gãy xương" (a healed bone)
+        # must leave "chủ đánh" (the boss beat me) to be read.
         spans = [span for idiom in self._spaced_for(set(tokens), deletions)
                  for span in idiom.spans(tokens, toned)]
-        for start, end in spans:
-            tokens[start:end] = [_BLANK] * (end - start)
+        for places in spans:
+            for place in places:
+                tokens[place] = _BLANK
         compact = _compact(tokens)
-        for script in self.scripts.scripts_in(compact):
-            if script in self.joined:
-                # A match starting at every place (the expression looks ahead), so
-                # idioms that overlap are all found, as above.
-                letters = list(compact)
-                for found in self.joined[script].finditer(compact):
-                    start, end = found.span(1)
-                    letters[start:end] = _BLANK * (end - start)
-                compact = "".join(letters)
-        return compact
+        if not self.unspaced or not self.scripts.unspaced.search(compact):
+            return compact
+        letters = list(compact)
+        for key in self.unspaced.keys() & (set(compact) | _letter_keys(compact)):
+            for idiom in self.unspaced[key]:
+                if idiom.found_in(compact):
+                    for start, end in idiom.spans(compact):
+                        letters[start:end] = _BLANK * (end - start)
+        return "".join(letters)
 
 
 T = TypeVar("T")
@@ -629,7 +649,7 @@ class DangerDetector:
         self._categories = tuple((cid, _Signals.build(signals.get(cid, ()), scripts))
                                  for cid in categories)
         self._lookup = _Categories.merge([group for _, group in self._categories], scripts)
-        self._idioms = _Signals.build(not_danger, scripts, joined=True)
+        self._idioms = _Signals.build(not_danger, scripts)
         self._real_words = frozenset(reading for word in real_words for reading in
                                      fold_content(word, scripts.optional_marks_key))
 

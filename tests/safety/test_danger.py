@@ -108,12 +108,29 @@ def test_overlapping_idioms_are_all_blanked() -> None:
 
 
 def test_overlapping_idioms_are_all_blanked_in_scripts_without_spaces() -> None:
-    """One expression finds the idioms of a script: it looks at every place, so
-    'ดูมวย' (watching boxing) found first does not hide 'มวยตีหัว' inside it."""
+    """Each idiom is looked for at every place, so 'ดูมวย' (watching boxing) found
+    first does not hide 'มวยตีหัว' inside it."""
     text = "เมื่อคืนดูมวยตีหัวกันสนุก"
     found = detector({"violence": ["ตีหัว"]}, ["ดูมวย", "มวยตีหัว"])
     assert found.detect(text) == []
     assert detector({"violence": ["ตีหัว"]}, ["ดูมวย"]).detect(text) == ["violence"]
+
+
+def test_an_idiom_blanks_its_own_words_not_those_in_its_gap() -> None:
+    """An idiom for a healed bone, 'năm ngoái * gãy xương' (last year ... broke a
+    bone), once blanked what stood between its words too: 'năm ngoái chủ đánh gãy
+    xương em' (last year the boss beat me and broke my bone) lost 'chủ đánh'."""
+    found = detector({"violence": ["chủ đánh"], "medical": ["gãy xương"]},
+                     ["năm ngoái * gãy xương"])
+    assert found.detect("năm ngoái chủ đánh gãy xương em") == ["violence"]
+    assert found.detect("năm ngoái em bị gãy xương") == []
+    # The same in a script without spaces; and two idioms from the same place.
+    thai = detector({"violence": ["ตบ"]}, ["ไปดู * มวย"])
+    assert thai.detect("ไปดูนายจ้างตบมวย") == ["violence"]
+    assert thai.detect("ไปดูตบมวย") == ["violence"]
+    assert thai.detect("เมื่อคืนไปดูมวยมา") == []
+    both = detector({"violence": ["ตบ"]}, ["ฝัน * ตบ", "ฝัน * เลือด"])
+    assert both.detect("ฝันว่าเขาตบกันเลือดออก") == []
 
 
 def test_zawgyi_message_matches_a_unicode_signal() -> None:

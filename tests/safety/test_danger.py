@@ -306,6 +306,13 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "vợt muỗi chích điện mua ở đâu",                                 # a mosquito zapper
     "đi ăn bị quán chém đẹp 500 bạt",                                # overcharged
     "bị tụi nó chém giá quá trời",                                   # overcharged
+    "cắt cá bị đứt tay chảy máu tí xíu thôi",                        # a small cut
+    "chạy bộ 10 cây số về chân muốn chết",                           # sore legs
+    "phim có con ma treo cổ sợ quá",                                 # a ghost film
+    "đi ruộng về bị muỗi cắn nát chân",                              # mosquitoes
+    "chết đuối trong deadline rồi",                                  # deadlines
+    "chồng đi làm về ngủ như chết, gọi không dậy ăn cơm",            # a deep sleep
+    "đỉa cắn ở ruộng, gỡ ra rồi",                                    # a leech
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -370,6 +377,12 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("cửa sổ có song sắt, tụi em bị nhốt 3 tháng", "trafficking"),
     ("tụi em bị chuyển sang tàu mẹ, 2 năm không được lên bờ", "trafficking"),
     ("em chán sống lắm rồi, không muốn sống nữa", "self_harm"),
+    ("bạn em bị máy cắt tay chảy máu tí xíu mà giờ ngất rồi", "medical"),
+    ("em đỉa cắn xong bị chảy máu không cầm được, chóng mặt", "medical"),
+    ("ngủ như chết gọi ko dậy, thở yếu, môi tím tái", "medical"),
+    ("chồng say đánh em bầm tím mông, bầm tím mặt", "violence"),
+    ("bé bị xỉu nhẹ vì chưa ăn, giờ co giật", "medical"),
+    ("em mua thuốc chuột rồi, tối nay sẽ uống", "self_harm"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -313,6 +313,11 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "chết đuối trong deadline rồi",                                  # deadlines
     "chồng đi làm về ngủ như chết, gọi không dậy ăn cơm",            # a deep sleep
     "đỉa cắn ở ruộng, gỡ ra rồi",                                    # a leech
+    "Thuoc doc diet chuot de trong nha co con nho thi cat o dau",    # 'để trong'
+    "con đi phụ bán hàng, đồ nhẹ thôi khong nang nhoc gi",           # 'không nặng'
+    "con 16 tuổi phụ quán cuối tuần có vi phạm luật lao động trẻ em không", # the law
+    "nghe bài này em ngất ngây luôn",                                # enraptured
+    "thấy báo nói chủ đánh công nhân ở Rayong, ghê quá",                  # the news
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -383,6 +388,13 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("chồng say đánh em bầm tím mông, bầm tím mặt", "violence"),
     ("bé bị xỉu nhẹ vì chưa ăn, giờ co giật", "medical"),
     ("em mua thuốc chuột rồi, tối nay sẽ uống", "self_harm"),
+    ("con hàng xóm 12 tuổi phải làm ở lò gạch tới khuya, có bị coi là lao động trẻ em không",
+     "child_labour"),
+    ("xe tai de trung chan anh ay roi", "medical"),
+    ("ban em bi phong nang o xuong", "medical"),
+    ("a oi cuu e, no vua dam ban e", "violence"),
+    ("cắt phải tay chảy máu ít thôi mà giờ em ngất", "medical"),
+    ("em thấy tin nhắn nó nói sẽ giết em", "violence"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -318,6 +318,18 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "con 16 tuổi phụ quán cuối tuần có vi phạm luật lao động trẻ em không", # the law
     "nghe bài này em ngất ngây luôn",                                # enraptured
     "thấy báo nói chủ đánh công nhân ở Rayong, ghê quá",                  # the news
+    "trưa nay đánh nó một giấc tới chiều",                           # a nap
+    "đi chơi tối qua bị bạn bè chuốc rượu say quá",                  # a night out
+    "nụ cười của cô ấy giết chết em rồi",                            # a smile
+    "phim cưỡng hôn của Hàn Quốc hay lắm",                           # a TV drama
+    "rút dao ra cắt bánh sinh nhật",                                 # a cake
+    "lấy gậy chống cho đỡ mỏi chân",                                 # a walking stick
+    "đội bóng ngã gục trước đối thủ",                                # a match lost
+    "bị nghẹt mũi k thở được, uống thuốc gì",                        # a blocked nose
+    "vĩnh biệt công ty cũ, mai em qua chỗ mới",                      # a new job
+    "muốn chết cười với thằng này",                                  # laughing
+    "mẹ em đánh con bài tây giỏi lắm",                               # cards
+    "tin nói nổ súng ở trung tâm thương mại Bangkok",                # the news
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -395,6 +407,13 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("a oi cuu e, no vua dam ban e", "violence"),
     ("cắt phải tay chảy máu ít thôi mà giờ em ngất", "medical"),
     ("em thấy tin nhắn nó nói sẽ giết em", "violence"),
+    ("bạn bè chuốc rượu rồi hiếp em", "violence"),
+    ("nó rút dao ra đòi đâm em", "violence"),
+    ("thằng cai cầm gậy đi tìm đánh tụi em", "violence"),
+    ("bé nghẹt mũi rồi giờ tím tái không thở được", "medical"),
+    ("em nhảy sông đây, vĩnh biệt", "self_harm"),
+    ("con em đang học bơi thì đuối nước, bất tỉnh rồi", "medical"),
+    ("tin nhắn nói sẽ giết cả nhà em", "violence"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

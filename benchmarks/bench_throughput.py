@@ -1,6 +1,6 @@
 """Updates per second through the whole Telegram stack, beside a bare PTB echo bot.
 
-Profile one bot: BENCH_PROFILE=/tmp/bench (writes /tmp/bench.ours etc., cProfile).
+Profile the bots: BENCH_PROFILE=/tmp/bench (writes /tmp/bench.ours.polling etc., cProfile).
 
 Run:  .venv/bin/python benchmarks/bench_throughput.py [--updates 600]
 
@@ -356,7 +356,7 @@ def main() -> None:
             import cProfile
 
             cProfile.runctx("serve(args.serve, args.mode, args.echo_transport)", globals(),
-                            {"args": args}, f"{profile}.{args.serve}")
+                            {"args": args}, f"{profile}.{args.serve}.{args.mode}")
         else:
             serve(args.serve, args.mode, args.echo_transport)
         return

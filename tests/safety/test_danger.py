@@ -330,6 +330,16 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "muốn chết cười với thằng này",                                  # laughing
     "mẹ em đánh con bài tây giỏi lắm",                               # cards
     "tin nói nổ súng ở trung tâm thương mại Bangkok",                # the news
+    "không ai đánh người chạy lại",                                  # a proverb
+    "đá bóng bị đạp trúng chân, chườm đá là hết",                    # football
+    "tối nào cũng nhốt con gà vào chuồng",                           # a hen
+    "thằng bé hay nhảy cầu ở sông tắm, bơi giỏi lắm",                # swimming
+    "nhổ răng khôn xong chảy máu xíu",                               # a tooth pulled
+    "ông nội bị đột quỵ năm ngoái giờ đi lại được",                  # a stroke long ago
+    "con bé đòi ngủ với bà nội",                                     # a child
+    "mai đi xịt thuốc diệt cỏ ngoài rẫy",                            # weeding
+    "tháng này em cần cấp cứu tài chính quá",                        # money
+    "mí mắt co giật hoài",                                           # an eyelid
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -414,6 +424,13 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("em nhảy sông đây, vĩnh biệt", "self_harm"),
     ("con em đang học bơi thì đuối nước, bất tỉnh rồi", "medical"),
     ("tin nhắn nói sẽ giết cả nhà em", "violence"),
+    ("uống rượu lậu xong nôn ói, mắt mờ, một người co giật rồi", "medical"),
+    ("em uống thuốc diệt cỏ rồi, xịt vườn còn dư", "self_harm"),
+    ("ko biet song de lam j nua, e cam soi day roi", "self_harm"),
+    ("bạn em bị đạp trúng bụng, giờ nôn ra máu", "medical"),
+    ("bạn em nhổ răng xong chảy máu không cầm được, xỉu rồi", "medical"),
+    ("bà em đang đột quỵ, méo miệng, nói không được", "medical"),
+    ("nó nhảy cầu lần đầu rồi không thấy nổi lên", "medical"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

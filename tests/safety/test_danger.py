@@ -340,6 +340,14 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "mai đi xịt thuốc diệt cỏ ngoài rẫy",                            # weeding
     "tháng này em cần cấp cứu tài chính quá",                        # money
     "mí mắt co giật hoài",                                           # an eyelid
+    "em lỡ cắt tay mình bằng dao gọt, băng lại rồi",                 # an accident
+    "ném xuống biển cái lưới rách",                                  # a torn net
+    "chị ấy bị xỉu vì chưa ăn sáng, nghỉ chút là khỏe",              # no breakfast
+    "sếp nói không có đánh đập gì đâu, đừng lo",                     # reassurance
+    "thang máy bị kẹt 5 phút rồi kỹ thuật mở ra",                    # a lift
+    "paracetamol uống mấy viên, sợ uống quá liều",                   # a dose
+    "ông bị ngưng thở khi ngủ, bác sĩ cho máy thở",                  # sleep apnoea
+    "mẹ bị đột quỵ cách đây 3 năm, giờ đi lại được",                 # long ago
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -431,6 +439,14 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("bạn em nhổ răng xong chảy máu không cầm được, xỉu rồi", "medical"),
     ("bà em đang đột quỵ, méo miệng, nói không được", "medical"),
     ("nó nhảy cầu lần đầu rồi không thấy nổi lên", "medical"),
+    ("chủ tàu đánh anh em, hôm qua 1 anh bị ném xuống biển", "violence"),
+    ("cầm dao trong phòng, chỉ muốn cắt tay thôi", "self_harm"),
+    ("ko con muon song nua, dinh buong tay", "self_harm"),
+    ("tụi nó khóa cửa ký túc cả ngày lẫn đêm", "trafficking"),
+    ("chủ nói ko có đánh đập gì nhưng hôm qua nó đánh em", "violence"),
+    ("bà bị đột quỵ cách đây 10 phút", "medical"),
+    ("em sợ nó uống quá liều rồi, gọi không dậy", "medical"),
+    ("ông đang ngủ thì ngừng thở, gọi không tỉnh", "medical"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -111,14 +111,13 @@ class Scripts:
             for code in range(low, high + 1))
         self.optional_marks_key = "".join(map(chr, self.optional_marks))
         unspaced = [script for script in self._scripts if not script.spaces]
-        # Every letter of a script written without spaces, and its script.
-        self._unspaced_script = {ch: script.name for script in unspaced
-                                 for ch in _chars(script.ranges)}
+        # Every letter of a script written without spaces.
+        unspaced_letters = frozenset(ch for script in unspaced for ch in _chars(script.ranges))
         self.unspaced = re.compile(_char_class([r for s in unspaced for r in s.ranges])
                                    if unspaced else "(?!)")
         # Letters of unspaced scripts count as letters even when they are marks or
         # digits (Thai vowel signs, Burmese medials): Python does not call them alpha.
-        self._mark_letters = frozenset(self._unspaced_script)
+        self._mark_letters = unspaced_letters
 
     @classmethod
     def from_content(cls, tree: ContentTree) -> Scripts:
@@ -149,16 +148,6 @@ class Scripts:
             if len(script.pattern.findall(joined)) / total >= _CLEAR:
                 return script.language(text)
         return None
-
-    def script_of(self, text: str) -> str:
-        """The unspaced script of the first letter of one in ``text``, else "other"."""
-        table = self._unspaced_script
-        return next((table[ch] for ch in text if ch in table), "other")
-
-    def scripts_in(self, text: str) -> set[str]:
-        """The unspaced scripts ``text`` has letters of, and "other"."""
-        table = self._unspaced_script
-        return {table[ch] for ch in set(text) if ch in table} | {"other"}
 
 
 @cache

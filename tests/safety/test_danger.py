@@ -348,6 +348,13 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "paracetamol uống mấy viên, sợ uống quá liều",                   # a dose
     "ông bị ngưng thở khi ngủ, bác sĩ cho máy thở",                  # sleep apnoea
     "mẹ bị đột quỵ cách đây 3 năm, giờ đi lại được",                 # long ago
+    "đội mình chơi như muốn tự tử tập thể",                          # a game
+    "mua sắm cuối tháng ví chảy máu luôn",                           # a wallet
+    "ăn xong muốn chết vì no",                                       # full
+    "tối nay bắt cóc tụi nó đi ăn lẩu",                              # an outing
+    "nghe tin thưởng Tết suýt ngất vì vui",                          # joy
+    "hai đứa cùng phòng đánh nhau giành cái remote",                 # a remote
+    "con mèo đi triệt sản về nằm như bị đánh thuốc mê",              # a cat
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -447,6 +454,12 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("bà bị đột quỵ cách đây 10 phút", "medical"),
     ("em sợ nó uống quá liều rồi, gọi không dậy", "medical"),
     ("ông đang ngủ thì ngừng thở, gọi không tỉnh", "medical"),
+    ("tụi nó bắt cóc em đi, giờ nhốt trong phòng, không cho đi ăn", "trafficking"),
+    ("thằng chủ phòng trọ vô phòng đòi ngủ chung, từ chối là nó đánh", "violence"),
+    ("chồng đánh em, phòng bên không ai giúp", "violence"),
+    ("chị ấy ngất vì vui rồi giờ không thở", "medical"),
+    ("uống rượu pha cồn, giờ kêu ko tỉnh", "medical"),
+    ("tụi nó đấm tui gãy răng, dọa đốt phòng trọ", "violence"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -355,6 +355,12 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "nghe tin thưởng Tết suýt ngất vì vui",                          # joy
     "hai đứa cùng phòng đánh nhau giành cái remote",                 # a remote
     "con mèo đi triệt sản về nằm như bị đánh thuốc mê",              # a cat
+    "con em 10 tuổi, em làm móng ở tiệm nail",                       # the parent's work
+    "con 9 tuổi không được nghỉ hè vì học thêm",                     # summer classes
+    "đau bụng dữ dội khi có kinh, uống thuốc gì",                    # period pain
+    "con mèo cào chảy máu tay em",                                   # a cat's scratch
+    "lỡ đổ nước sôi trúng chân, bôi thuốc rồi",                      # a spill
+    "chồng em ngất khi nhìn thấy máu lúc em đẻ",                     # fainting at blood
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -460,6 +466,13 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("chị ấy ngất vì vui rồi giờ không thở", "medical"),
     ("uống rượu pha cồn, giờ kêu ko tỉnh", "medical"),
     ("tụi nó đấm tui gãy răng, dọa đốt phòng trọ", "violence"),
+    ("chồng đổ nước sôi lên người em", "violence"),
+    ("bạn em lỡ đổ nước sôi lên người, bỏng nặng, da bong hết", "medical"),
+    ("ngất khi nhìn máu rồi đập đầu xuống đất, máu chảy nhiều", "medical"),
+    ("em đau bụng dữ dội quá, ói mửa, đi không nổi", "medical"),
+    ("có bầu 7 tháng mà ra huyết nhiều quá", "medical"),
+    ("máy cắt lìa ngón tay bạn em, máu phun", "medical"),
+    ("con bé 11 tuổi làm móng cho khách cả ngày", "child_labour"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -361,6 +361,10 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "con mèo cào chảy máu tay em",                                   # a cat's scratch
     "lỡ đổ nước sôi trúng chân, bôi thuốc rồi",                      # a spill
     "chồng em ngất khi nhìn thấy máu lúc em đẻ",                     # fainting at blood
+    "xe máy em bị đâm nhẹ ở bãi gửi xe, không ai bị gì",             # a knocked motorbike
+    "bán điện thoại cũ được 3000 bat, tinh mua cái mới",             # baht, then a plan
+    "giá bạt tuần này tụt như nhảy cầu",                             # prices
+    "thua độ rồi vay thêm, đúng là tự sát tài chính",                # a bet
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -473,6 +477,10 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("có bầu 7 tháng mà ra huyết nhiều quá", "medical"),
     ("máy cắt lìa ngón tay bạn em, máu phun", "medical"),
     ("con bé 11 tuổi làm móng cho khách cả ngày", "child_labour"),
+    ("em đi xe máy bị đâm, chảy máu đầu nhiều", "medical"),
+    ("ông chủ nói giỡn là sẽ nhốt, mà thật sự nhốt tụi em 3 ngày rồi", "trafficking"),
+    ("con 12 tuổi muốn phụ mẹ nhưng chủ bắt nó bốc vác cả ngày", "child_labour"),
+    ("ban em bat tinh roi", "medical"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -365,6 +365,10 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "bán điện thoại cũ được 3000 bat, tinh mua cái mới",             # baht, then a plan
     "giá bạt tuần này tụt như nhảy cầu",                             # prices
     "thua độ rồi vay thêm, đúng là tự sát tài chính",                # a bet
+    "đánh e-mail cho công ty chưa",                                  # an e-mail
+    "nợ trả hết mới được về quê ăn Tết, tiết kiệm thôi",             # saving to go home
+    "chị bán em cho ổ bánh mì",                                      # buying bread
+    "lỡ cắt đứt tay chút xíu khi thái hành",                         # a small cut
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -481,6 +485,11 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("ông chủ nói giỡn là sẽ nhốt, mà thật sự nhốt tụi em 3 ngày rồi", "trafficking"),
     ("con 12 tuổi muốn phụ mẹ nhưng chủ bắt nó bốc vác cả ngày", "child_labour"),
     ("ban em bat tinh roi", "medical"),
+    ("cứu với, nó đang đánh e", "violence"),
+    ("nó đánh e-mail dọa giết em", "violence"),
+    ("chủ giữ hộ chiếu, cấm về", "trafficking"),
+    ("phải làm trả hết mới được về, không trả thì bán em sang chỗ khác", "trafficking"),
+    ("máy cắt đứt tay anh ấy", "medical"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

@@ -369,6 +369,11 @@ def test_everyday_idioms_stay_ordinary(brain: Brain, text: str) -> None:
     "nợ trả hết mới được về quê ăn Tết, tiết kiệm thôi",             # saving to go home
     "chị bán em cho ổ bánh mì",                                      # buying bread
     "lỡ cắt đứt tay chút xíu khi thái hành",                         # a small cut
+    "lâu quá về quê không nhận ra ai",                               # home after years
+    "chơi trốn tìm mà ko bị bắt lại lần nào",                        # hide and seek
+    "mẹ gọi hỏi sao không đưa thì đăng ký cho",                      # a form
+    "đây là tin nhắn cuối trong ngày, mai nói tiếp",                 # good night
+    "con 10 tuổi lên tàu về quê với bà",                             # a trip home
 ])
 def test_ordinary_sentences_near_new_signals_stay_ordinary(brain: Brain, text: str) -> None:
     assert brain.engine.find_danger(text).categories == []
@@ -490,6 +495,11 @@ def test_ordinary_sentences_the_signals_leave_alone(brain: Brain, text: str) -> 
     ("chủ giữ hộ chiếu, cấm về", "trafficking"),
     ("phải làm trả hết mới được về, không trả thì bán em sang chỗ khác", "trafficking"),
     ("máy cắt đứt tay anh ấy", "medical"),
+    ("chị ấy cứ khóc bảo sống vậy đủ rồi", "self_harm"),
+    ("nó chụp hình lúc em tắm rồi đòi tiền, không đưa thì đăng lên face", "violence"),
+    ("làm sao để trốn khỏi chỗ này, cửa chính khóa ngoài", "trafficking"),
+    ("thằng bé 12 tuổi bị đưa lên tàu cá 3 tháng", "child_labour"),
+    ("sốt cao 3 ngày, giờ nói lảm nhảm, ko nhận ra ai", "medical"),
 ])
 def test_danger_told_with_an_idioms_words_stays_danger(brain: Brain, text: str,
                                                         category: str) -> None:

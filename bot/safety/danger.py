@@ -243,8 +243,11 @@ class _Unspaced:
 
     def spans(self, compact: str) -> list[tuple[int, int]]:
         """The stretches of its own letters in each match, leaving out its gaps (as
-        spaced idioms leave out the words in theirs): "ดู * มวย" blanks ดู and มวย."""
-        found = []
+        spaced idioms leave out the words in theirs): "ดู * มวย" blanks ดู and มวย.
+        Only a message holding all its pieces is searched (as in ``found_in``)."""
+        found: list[tuple[int, int]] = []
+        if not all(piece in compact for piece in self.pieces):
+            return found
         for match in self.everywhere.finditer(compact):
             start, end = match.span(1)
             for gap in range(2, match.re.groups + 1):  # each gap is a group
@@ -486,9 +489,8 @@ class _Signals:
         letters = list(compact)
         for key in self.unspaced.keys() & (set(compact) | _letter_keys(compact)):
             for idiom in self.unspaced[key]:
-                if idiom.found_in(compact):
-                    for start, end in idiom.spans(compact):
-                        letters[start:end] = _BLANK * (end - start)
+                for start, end in idiom.spans(compact):
+                    letters[start:end] = _BLANK * (end - start)
         return "".join(letters)
 
 
